@@ -1,0 +1,120 @@
+import Type, { type Static } from 'typebox';
+
+// The one configuration schema. Every field has a default and a description; `docs/configuration.md`
+// is generated from this file, and each field can be set in the config file or by the environment
+// variable derived from its path (`http.port` -> `WEFT_HTTP_PORT`).
+
+const secret = { 'x-weft-secret': true } as const;
+
+/** Settings of the HTTP API server. */
+const Http = Type.Object(
+  {
+    host: Type.String({ default: '127.0.0.1', description: 'Interface to listen on. Use 0.0.0.0 to accept connections from other hosts.' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'TCP port of the API (0 picks a free port).' }),
+    publicUrl: Type.String({ default: '', description: 'URL clients use to reach Weft, when it differs from http://host:port (behind a proxy).' }),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'Largest request body accepted; larger bodies get 413 payload_too_large.' }),
+    maxBatchEvents: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000, description: 'Most events one POST /v1/events request may carry.' }),
+    requestTimeoutMs: Type.Integer({ minimum: 1000, default: 30_000, description: 'Time a client has to send a whole request.' }),
+    keepAliveTimeoutMs: Type.Integer({ minimum: 1000, default: 72_000, description: 'Idle keep-alive time; longer than typical load balancer idle timeouts (60 s).' }),
+    shutdownGraceMs: Type.Integer({ minimum: 0, default: 10_000, description: 'On SIGTERM, how long in-flight requests may take to finish before Weft exits.' }),
+    trustProxy: Type.Boolean({ default: false, description: 'Trust X-Forwarded-* headers (only behind a proxy you run).' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Settings of the embedded SQLite store. */
+const Sqlite = Type.Object(
+  {
+    path: Type.String({ default: '', description: 'Database file; empty means <dataDir>/weft.db.' }),
+    busyTimeoutMs: Type.Integer({ minimum: 0, default: 5000, description: 'How long a writer waits for another process (the CLI) holding the write lock.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Settings of the PostgreSQL store. */
+const Postgres = Type.Object(
+  {
+    url: Type.String({ default: 'postgres://127.0.0.1:5432/weft', description: 'Connection URL (may contain a password: never logged).', ...secret }),
+    schema: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'weft', description: 'Database schema holding Weft\'s tables; created if absent.' }),
+    poolSize: Type.Integer({ minimum: 2, maximum: 200, default: 10, description: 'Connections in the pool.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Which store adapter runs, and its settings. */
+const Store = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')], {
+      default: 'sqlite',
+      description: 'Store adapter: sqlite (embedded, one file) or postgres (scale-out).',
+    }),
+    maxBatchUnits: Type.Integer({ minimum: 1, default: 512, description: 'Most units of work the group commit puts in one transaction.' }),
+    sqlite: Sqlite,
+    postgres: Postgres,
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Admission control and idempotency of event ingest. */
+const Ingest = Type.Object(
+  {
+    maxPendingEvents: Type.Integer({
+      minimum: 1,
+      default: 20_000,
+      description: 'Events accepted but not yet durable past which new writes get 503 overloaded with Retry-After.',
+    }),
+    maxInFlightRequests: Type.Integer({
+      minimum: 1,
+      default: 2048,
+      description: 'Requests being processed at once past which new ones get 503 overloaded with Retry-After.',
+    }),
+    maxEventLoopDelayMs: Type.Integer({
+      minimum: 0,
+      default: 1000,
+      description: 'Event-loop delay past which Weft sheds load (0 disables the check).',
+    }),
+    retryAfterSeconds: Type.Integer({ minimum: 1, default: 1, description: 'Retry-After sent with 429/503 answers.' }),
+    idempotencyTtlHours: Type.Integer({ minimum: 1, default: 72, description: 'How long an Idempotency-Key is remembered.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Credential checking. */
+const Auth = Type.Object(
+  {
+    keyCacheMs: Type.Integer({
+      minimum: 0,
+      maximum: 60_000,
+      default: 1000,
+      description: 'How long a verified API key is trusted before it is checked against the store again; a key revoked from the CLI stops working within this time (revocation through the API is immediate).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Logging. */
+const Log = Type.Object(
+  {
+    level: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+      { default: 'info', description: 'Least severe level written (fatal, error, warn, info, debug, trace, silent).' },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Weft's complete configuration. */
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ default: '.weft', description: 'Directory for the embedded store and other local state; created at first start.' }),
+    http: Http,
+    store: Store,
+    ingest: Ingest,
+    auth: Auth,
+    log: Log,
+  },
+  { additionalProperties: false },
+);
+
+/** Weft's complete, validated configuration. */
+export type Config = Static<typeof ConfigSchema>;

@@ -1,0 +1,287 @@
+// The store port: Weft's durable state. One store holds the event log, consumer checkpoints,
+// inbound idempotency keys, the cross-reference map, the outbox, timers and API keys, and writes
+// any mix of them in one transaction (a unit of work). Adapters: src/store/sqlite (embedded
+// default) and src/store/postgres (scale-out); both pass ./store.contract.ts.
+
+/** A complete CloudEvent ready to be appended (ids, source and time already filled in). */
+export interface NewEvent {
+  /** CloudEvents id; unique per source. */
+  id: string;
+  /** CloudEvents source (URI reference). */
+  source: string;
+  /** CloudEvents type (`weft.order.captured.v1`). */
+  type: string;
+  /** Aggregate key; events of one subject are numbered 1, 2, 3, ... in the order appended. */
+  subject: string;
+  /** When the change happened (ISO 8601 UTC). */
+  time: string;
+  /** Optional CloudEvents dataschema URI. */
+  dataschema?: string;
+  /** W3C traceparent of the trace the event belongs to. */
+  traceparent?: string;
+  /** W3C tracestate accompanying traceparent. */
+  tracestate?: string;
+  /** The event data (JSON). */
+  data: unknown;
+}
+
+/** An event as the log holds it. */
+export interface StoredEvent extends NewEvent {
+  /** Always 1.0. */
+  specversion: '1.0';
+  /** Always application/json. */
+  datacontenttype: 'application/json';
+  /** Global position in the log; strictly increasing in commit order, starting at 1. */
+  position: number;
+  /** Position within the subject, starting at 1, without gaps. */
+  sequence: number;
+  /** When the store made the event durable (ISO 8601 UTC). */
+  recordedtime: string;
+}
+
+/** Where an appended (or already present) event sits in the log. */
+export interface AppendedEvent {
+  /** CloudEvents id. */
+  id: string;
+  /** CloudEvents source. */
+  source: string;
+  /** Aggregate key. */
+  subject: string;
+  /** Global position. */
+  position: number;
+  /** Position within the subject. */
+  sequence: number;
+  /** True when the log already held this (source, id) with the same content; nothing was appended. */
+  duplicate: boolean;
+}
+
+/** Claims an inbound idempotency key for the unit; the first unit to claim it wins. */
+export interface IdempotencyClaim {
+  /** Namespace of the key (the API key id, a connector's webhook endpoint, ...). */
+  scope: string;
+  /** The key the sender chose (`Idempotency-Key` header, a webhook's event id). */
+  key: string;
+  /** Digest of the request; the same key with a different fingerprint is a conflict. */
+  fingerprint: string;
+  /** When the store may forget the key (ISO 8601 UTC). */
+  expiresAt: string;
+}
+
+/** Optimistic concurrency: the subject must be at exactly this version (0 = has no events yet). */
+export interface SubjectExpectation {
+  /** Aggregate key. */
+  subject: string;
+  /** Number of events the subject must hold before this unit appends. */
+  version: number;
+}
+
+/** How far a consumer has processed the log. */
+export interface Checkpoint {
+  /** Consumer name (a projection, a process, a subscriber). */
+  consumer: string;
+  /** Last position the consumer has fully processed. */
+  position: number;
+}
+
+/** Links a canonical id to one system's id for the same object. */
+export interface CrossReference {
+  /** Kind of object (`order`, `customer`, ...); the same vendor id may name different kinds. */
+  entity: string;
+  /** Configured system name (`shopify-eu`). */
+  system: string;
+  /** The system's own id, always a string. */
+  externalId: string;
+  /** Weft's canonical id. */
+  canonicalId: string;
+}
+
+/** A command for a target system, written with the state change that caused it. */
+export interface OutboxCommand {
+  /** Command id (`cmd_…`); the idempotency key sent to the target derives from it. */
+  id: string;
+  /** Target system name. */
+  target: string;
+  /** Connector action to run (`createSalesOrder`). */
+  action: string;
+  /** Ordering key: commands with the same target and key are delivered in order. */
+  key: string;
+  /** Action input (JSON). */
+  payload: unknown;
+  /** Earliest delivery time (ISO 8601 UTC); defaults to the commit time. */
+  availableAt?: string;
+  /** Id of the event that caused the command. */
+  causationId?: string;
+  /** W3C traceparent to continue the trace in delivery. */
+  traceparent?: string;
+}
+
+/** A command as the outbox holds it. */
+export interface StoredCommand extends Required<Omit<OutboxCommand, 'causationId' | 'traceparent'>> {
+  /** Id of the causing event, if any. */
+  causationId: string | undefined;
+  /** Trace to continue, if any. */
+  traceparent: string | undefined;
+  /** Order of enqueueing, across all targets. */
+  seq: number;
+  /** pending, done or dead. */
+  status: 'pending' | 'done' | 'dead';
+  /** Delivery attempts so far. */
+  attempts: number;
+  /** When the command was enqueued. */
+  createdAt: string;
+}
+
+/** Records the outcome of a delivery attempt, in a unit of work. */
+export interface CommandSettlement {
+  /** Command id. */
+  id: string;
+  /** done: delivered; dead: gave up; retry: try again at `availableAt`. */
+  outcome: 'done' | 'dead' | 'retry';
+  /** For retry: the next attempt's earliest time. */
+  availableAt?: string;
+}
+
+/** A durable timer: fires once at or after `dueAt` unless cancelled. */
+export interface Timer {
+  /** Timer id (`tmr_…`). */
+  id: string;
+  /** Business key the timer belongs to (an order id, ...). */
+  key: string;
+  /** What the timer is for (`pickup.expired`). */
+  kind: string;
+  /** When it is due (ISO 8601 UTC). */
+  dueAt: string;
+  /** Data handed back when it fires (JSON). */
+  payload: unknown;
+}
+
+/**
+ * Everything one unit of work changes. The store applies all of it atomically, or none of it when a
+ * precondition (idempotency, expected version, event id, cross-reference) does not hold.
+ */
+export interface UnitOfWork {
+  /** Inbound idempotency key to claim. */
+  idempotency?: IdempotencyClaim;
+  /** Subject versions that must hold before anything is written. */
+  expect?: readonly SubjectExpectation[];
+  /** Events to append, in this order. */
+  events?: readonly NewEvent[];
+  /** Consumer positions to record. */
+  checkpoints?: readonly Checkpoint[];
+  /** Cross-references to add (re-adding an identical one is a no-op). */
+  xrefs?: readonly CrossReference[];
+  /** Commands to enqueue. */
+  outbox?: readonly OutboxCommand[];
+  /** Delivery outcomes to record. */
+  settle?: readonly CommandSettlement[];
+  /** Timers to schedule. */
+  timers?: readonly Timer[];
+  /** Timers to cancel (by id). */
+  cancelTimers?: readonly string[];
+  /** Timers that have fired and been handled (by id). */
+  firedTimers?: readonly string[];
+}
+
+/** The outcome of a unit of work. Anything but `committed`/`replayed` means nothing was written. */
+export type CommitResult =
+  | { status: 'committed'; events: AppendedEvent[] }
+  | { status: 'replayed'; events: AppendedEvent[] }
+  | { status: 'idempotency_conflict'; key: string }
+  | { status: 'version_conflict'; subject: string; expected: number; actual: number }
+  | { status: 'event_conflict'; id: string; source: string }
+  | { status: 'xref_conflict'; reference: CrossReference; existingCanonicalId: string };
+
+/** An API key as stored: only a hash of its secret is kept. */
+export interface ApiKeyRecord {
+  /** Key id (`key_…`), also the public part of the token. */
+  id: string;
+  /** Who or what the key is for. */
+  name: string;
+  /** SHA-256 of the secret part, hex. */
+  secretHash: string;
+  /** Granted scopes. */
+  scopes: string[];
+  /** When the key was created. */
+  createdAt: string;
+  /** When the key was revoked, if it was. */
+  revokedAt: string | undefined;
+}
+
+/** Measurements of one group commit, for metrics. */
+export interface CommitBatchStats {
+  /** Units in the transaction. */
+  units: number;
+  /** Events appended by it (not counting duplicates). */
+  events: number;
+  /** Wall time of the transaction, including the flush to disk. */
+  durationMs: number;
+}
+
+/** Options every adapter takes. */
+export interface StoreOptions {
+  /** Most units of work grouped into one transaction. */
+  maxBatchUnits?: number;
+  /** Called after every group commit. */
+  onCommit?: (stats: CommitBatchStats) => void;
+}
+
+/** Weft's durable state. Every method is asynchronous so that every adapter fits behind it. */
+export interface Store {
+  /** Adapter name (`sqlite`, `postgres`). */
+  readonly kind: string;
+  /**
+   * Applies a unit of work atomically. Concurrent calls are grouped into one transaction; the
+   * promise settles only once the transaction is durable. Expected outcomes are returned, not thrown.
+   */
+  commit(unit: UnitOfWork): Promise<CommitResult>;
+  /** Units submitted and not yet committed (for admission control). */
+  pendingUnits(): number;
+  /** Events submitted and not yet committed (for admission control). */
+  pendingEvents(): number;
+
+  /** Events after a global position, in log order. */
+  readAll(options: { after?: number; limit: number; types?: readonly string[] }): Promise<StoredEvent[]>;
+  /** Events of one subject after a sequence number, in subject order. */
+  readSubject(subject: string, options: { afterSequence?: number; limit: number }): Promise<StoredEvent[]>;
+  /** The event at a global position. */
+  eventAt(position: number): Promise<StoredEvent | undefined>;
+  /** Events with this CloudEvents id (unique per source, so possibly several). */
+  eventsWithId(id: string): Promise<StoredEvent[]>;
+  /** The highest position in the log (0 when empty). */
+  lastPosition(): Promise<number>;
+  /** Number of events a subject holds (0 when none). */
+  subjectVersion(subject: string): Promise<number>;
+
+  /** A consumer's last processed position (0 when it has none). */
+  checkpoint(consumer: string): Promise<number>;
+
+  /** The canonical id a system's id maps to. */
+  resolveXref(entity: string, system: string, externalId: string): Promise<string | undefined>;
+  /** Every system id linked to a canonical id. */
+  xrefsOf(canonicalId: string): Promise<CrossReference[]>;
+
+  /** Pending commands due at `now`, oldest first, at most `limit`. */
+  dueCommands(options: { now: string; limit: number; target?: string }): Promise<StoredCommand[]>;
+  /** A command by id. */
+  command(id: string): Promise<StoredCommand | undefined>;
+
+  /** Pending timers due at `now`, earliest first. */
+  dueTimers(options: { now: string; limit: number }): Promise<Timer[]>;
+
+  /** Deletes idempotency keys that expired before `now`; returns how many. */
+  expireIdempotencyKeys(now: string): Promise<number>;
+
+  /** Stores a new API key. */
+  createApiKey(record: ApiKeyRecord): Promise<void>;
+  /** An API key by id. */
+  apiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Every API key, oldest first. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked; false when there is no such key or it was already revoked. */
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+
+  /** Resolves when the store can serve requests; rejects with store_unavailable otherwise. */
+  ping(): Promise<void>;
+  /** Finishes pending commits, then releases the store. Further calls fail. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,199 @@
+import type {
+  AppendedEvent,
+  CommandSettlement,
+  CommitResult,
+  CrossReference,
+  NewEvent,
+  OutboxCommand,
+  Timer,
+  UnitOfWork,
+} from '../ports/store.ts';
+
+// The semantics of a group commit, written once for every adapter. An adapter reads a snapshot of
+// the rows the batch touches (inside its write transaction, after taking the writer lock), calls
+// planBatch, and writes the rows the plan returns. Units are decided in order, each seeing the
+// effects of the units before it, so a batch behaves exactly like the same units committed one by one.
+
+/** An event row to insert, with its log coordinates assigned. */
+export interface EventRow {
+  event: NewEvent;
+  position: number;
+  sequence: number;
+  /** `JSON.stringify(event.data)`, computed once. */
+  dataText: string;
+}
+
+/** What the log already holds for a (source, id). */
+export interface ExistingEvent {
+  position: number;
+  sequence: number;
+  type: string;
+  subject: string;
+  dataText: string;
+}
+
+/** An idempotency key as stored. */
+export interface ExistingIdempotency {
+  fingerprint: string;
+  events: AppendedEvent[];
+}
+
+/** The rows a batch reads before deciding; keys built with `snapshotKey`. */
+export interface BatchSnapshot {
+  lastPosition: number;
+  /** By `snapshotKey(scope, key)`; only keys that have not expired. */
+  idempotency: ReadonlyMap<string, ExistingIdempotency>;
+  /** Number of events per subject, for every subject the batch touches. */
+  versions: ReadonlyMap<string, number>;
+  /** By `snapshotKey(source, id)`, for every event the batch appends. */
+  events: ReadonlyMap<string, ExistingEvent>;
+  /** By `snapshotKey(entity, system, externalId)`, for every cross-reference the batch adds. */
+  xrefs: ReadonlyMap<string, string>;
+}
+
+/** What the batch needs to read: collected from the units before the snapshot is taken. */
+export interface SnapshotRequest {
+  idempotency: { scope: string; key: string }[];
+  subjects: string[];
+  events: { source: string; id: string }[];
+  xrefs: { entity: string; system: string; externalId: string }[];
+}
+
+/** A timer operation, applied in order. */
+export type TimerOp = { op: 'schedule'; timer: Timer } | { op: 'cancel'; id: string } | { op: 'fire'; id: string };
+
+/** Everything to write, plus each unit's result. */
+export interface BatchPlan {
+  results: CommitResult[];
+  events: EventRow[];
+  idempotency: { scope: string; key: string; fingerprint: string; expiresAt: string; events: AppendedEvent[] }[];
+  checkpoints: Map<string, number>;
+  xrefs: CrossReference[];
+  commands: OutboxCommand[];
+  settlements: CommandSettlement[];
+  timers: TimerOp[];
+}
+
+/** Joins key parts unambiguously (NUL cannot occur in any of them). */
+export function snapshotKey(...parts: string[]): string {
+  return parts.join('\u0000');
+}
+
+/** The rows a batch of units reads before it can be decided. */
+export function snapshotRequest(units: readonly UnitOfWork[]): SnapshotRequest {
+  const request: SnapshotRequest = { idempotency: [], subjects: [], events: [], xrefs: [] };
+  const subjects = new Set<string>();
+  for (const unit of units) {
+    if (unit.idempotency) request.idempotency.push({ scope: unit.idempotency.scope, key: unit.idempotency.key });
+    for (const expectation of unit.expect ?? []) subjects.add(expectation.subject);
+    for (const event of unit.events ?? []) {
+      subjects.add(event.subject);
+      request.events.push({ source: event.source, id: event.id });
+    }
+    for (const xref of unit.xrefs ?? []) request.xrefs.push({ entity: xref.entity, system: xref.system, externalId: xref.externalId });
+  }
+  request.subjects = [...subjects];
+  return request;
+}
+
+/** A time as the store keeps it: ISO 8601 UTC in `toISOString` form, so stored times sort as text. */
+export function normalizeTime(value: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new TypeError(`Not an ISO 8601 time: ${value}`);
+  return time.toISOString();
+}
+
+/** Decides every unit of a batch against the snapshot and returns the rows to write; `now` is the commit time. */
+export function planBatch(units: readonly UnitOfWork[], snapshot: BatchSnapshot, now: string): BatchPlan {
+  const plan: BatchPlan = {
+    results: [],
+    events: [],
+    idempotency: [],
+    checkpoints: new Map(),
+    xrefs: [],
+    commands: [],
+    settlements: [],
+    timers: [],
+  };
+  // Overlays: what earlier units of this batch have written, on top of the snapshot.
+  const idempotency = new Map(snapshot.idempotency);
+  const versions = new Map(snapshot.versions);
+  const events = new Map(snapshot.events);
+  const xrefs = new Map(snapshot.xrefs);
+  let position = snapshot.lastPosition;
+
+  for (const unit of units) {
+    const result = decideUnit(unit);
+    plan.results.push(result);
+  }
+  return plan;
+
+  function decideUnit(unit: UnitOfWork): CommitResult {
+    const claim = unit.idempotency;
+    if (claim) {
+      const seen = idempotency.get(snapshotKey(claim.scope, claim.key));
+      if (seen) {
+        return seen.fingerprint === claim.fingerprint
+          ? { status: 'replayed', events: seen.events }
+          : { status: 'idempotency_conflict', key: claim.key };
+      }
+    }
+    for (const expectation of unit.expect ?? []) {
+      const actual = versions.get(expectation.subject) ?? 0;
+      if (actual !== expectation.version) {
+        return { status: 'version_conflict', subject: expectation.subject, expected: expectation.version, actual };
+      }
+    }
+    // Decide everything before writing anything, so a conflict late in the unit leaves no trace.
+    const newXrefs: CrossReference[] = [];
+    for (const xref of unit.xrefs ?? []) {
+      const key = snapshotKey(xref.entity, xref.system, xref.externalId);
+      const existing = xrefs.get(key) ?? newXrefs.find((candidate) => snapshotKey(candidate.entity, candidate.system, candidate.externalId) === key)?.canonicalId;
+      if (existing === undefined) newXrefs.push(xref);
+      else if (existing !== xref.canonicalId) return { status: 'xref_conflict', reference: xref, existingCanonicalId: existing };
+    }
+    const appended: AppendedEvent[] = [];
+    const rows: EventRow[] = [];
+    const localVersions = new Map<string, number>();
+    const localEvents = new Map<string, ExistingEvent>();
+    for (const event of unit.events ?? []) {
+      const key = snapshotKey(event.source, event.id);
+      const dataText = JSON.stringify(event.data ?? null);
+      const existing = localEvents.get(key) ?? events.get(key);
+      if (existing) {
+        if (existing.type !== event.type || existing.subject !== event.subject || existing.dataText !== dataText) {
+          return { status: 'event_conflict', id: event.id, source: event.source };
+        }
+        appended.push({ id: event.id, source: event.source, subject: event.subject, position: existing.position, sequence: existing.sequence, duplicate: true });
+        continue;
+      }
+      const sequence = (localVersions.get(event.subject) ?? versions.get(event.subject) ?? 0) + 1;
+      localVersions.set(event.subject, sequence);
+      const row: EventRow = { event, position: position + rows.length + 1, sequence, dataText };
+      rows.push(row);
+      localEvents.set(key, { position: row.position, sequence, type: event.type, subject: event.subject, dataText });
+      appended.push({ id: event.id, source: event.source, subject: event.subject, position: row.position, sequence, duplicate: false });
+    }
+
+    // The unit holds: make its effects visible to the units after it, and queue its rows.
+    position += rows.length;
+    for (const [subject, version] of localVersions) versions.set(subject, version);
+    for (const [key, existing] of localEvents) events.set(key, existing);
+    for (const xref of newXrefs) xrefs.set(snapshotKey(xref.entity, xref.system, xref.externalId), xref.canonicalId);
+    plan.events.push(...rows);
+    plan.xrefs.push(...newXrefs);
+    for (const checkpoint of unit.checkpoints ?? []) plan.checkpoints.set(checkpoint.consumer, checkpoint.position);
+    for (const command of unit.outbox ?? []) plan.commands.push({ ...command, availableAt: normalizeTime(command.availableAt ?? now) });
+    for (const settlement of unit.settle ?? []) {
+      plan.settlements.push(settlement.availableAt === undefined ? settlement : { ...settlement, availableAt: normalizeTime(settlement.availableAt) });
+    }
+    for (const timer of unit.timers ?? []) plan.timers.push({ op: 'schedule', timer: { ...timer, dueAt: normalizeTime(timer.dueAt) } });
+    for (const id of unit.cancelTimers ?? []) plan.timers.push({ op: 'cancel', id });
+    for (const id of unit.firedTimers ?? []) plan.timers.push({ op: 'fire', id });
+    if (claim) {
+      idempotency.set(snapshotKey(claim.scope, claim.key), { fingerprint: claim.fingerprint, events: appended });
+      plan.idempotency.push({ ...claim, events: appended });
+    }
+    return { status: 'committed', events: appended };
+  }
+}

@@ -1,0 +1,122 @@
+import type { ApiKeyRecord, StoredCommand, StoredEvent, Timer } from '../ports/store.ts';
+
+// Row shapes shared by the adapters (both use the same column names) and their mapping to the
+// port's types. Drivers differ only in how they hand back times and JSON, handled here.
+
+type Time = string | Date;
+type Json = string | object | null;
+
+function iso(value: Time): string {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function json(value: Json): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+/** An `events` row. */
+export interface EventRow {
+  position: number | string;
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  sequence: number | string;
+  time: string;
+  recorded_at: Time;
+  dataschema: string | null;
+  traceparent: string | null;
+  tracestate: string | null;
+  data: Json;
+}
+
+/** Maps an `events` row to a stored CloudEvent. */
+export function eventFromRow(row: EventRow): StoredEvent {
+  const event: StoredEvent = {
+    specversion: '1.0',
+    id: row.id,
+    source: row.source,
+    type: row.type,
+    subject: row.subject,
+    time: row.time,
+    datacontenttype: 'application/json',
+    data: json(row.data),
+    position: Number(row.position),
+    sequence: Number(row.sequence),
+    recordedtime: iso(row.recorded_at),
+  };
+  if (row.dataschema !== null) event.dataschema = row.dataschema;
+  if (row.traceparent !== null) event.traceparent = row.traceparent;
+  if (row.tracestate !== null) event.tracestate = row.tracestate;
+  return event;
+}
+
+/** An `outbox` row. */
+export interface CommandRow {
+  seq: number | string;
+  id: string;
+  target: string;
+  action: string;
+  key: string;
+  payload: Json;
+  status: string;
+  attempts: number;
+  available_at: Time;
+  created_at: Time;
+  causation_id: string | null;
+  traceparent: string | null;
+}
+
+/** Maps an `outbox` row to a stored command. */
+export function commandFromRow(row: CommandRow): StoredCommand {
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    target: row.target,
+    action: row.action,
+    key: row.key,
+    payload: json(row.payload),
+    status: row.status as StoredCommand['status'],
+    attempts: row.attempts,
+    availableAt: iso(row.available_at),
+    createdAt: iso(row.created_at),
+    causationId: row.causation_id ?? undefined,
+    traceparent: row.traceparent ?? undefined,
+  };
+}
+
+/** A `timers` row. */
+export interface TimerRow {
+  id: string;
+  key: string;
+  kind: string;
+  due_at: Time;
+  payload: Json;
+}
+
+/** Maps a `timers` row to a timer. */
+export function timerFromRow(row: TimerRow): Timer {
+  return { id: row.id, key: row.key, kind: row.kind, dueAt: iso(row.due_at), payload: json(row.payload) };
+}
+
+/** An `api_keys` row. */
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  secret_hash: string;
+  scopes: Json;
+  created_at: Time;
+  revoked_at: Time | null;
+}
+
+/** Maps an `api_keys` row to a key record. */
+export function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    scopes: json(row.scopes) as string[],
+    createdAt: iso(row.created_at),
+    revokedAt: row.revoked_at === null ? undefined : iso(row.revoked_at),
+  };
+}

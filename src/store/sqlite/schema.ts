@@ -1,0 +1,115 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { ConfigError } from '../../errors/index.ts';
+
+// Migrations of the embedded store, applied in order at open. A migration is never edited once
+// released; a change is a new entry. Times are ISO 8601 UTC text (toISOString form, so they sort).
+
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE events (
+    position     INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    sequence     INTEGER NOT NULL,
+    time         TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL,
+    dataschema   TEXT,
+    traceparent  TEXT,
+    tracestate   TEXT,
+    data         TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX events_source_id ON events (source, id);
+  CREATE UNIQUE INDEX events_subject_sequence ON events (subject, sequence);
+  CREATE INDEX events_id ON events (id);
+
+  CREATE TABLE checkpoints (
+    consumer    TEXT PRIMARY KEY,
+    position    INTEGER NOT NULL,
+    updated_at  TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE idempotency_keys (
+    scope        TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    result       TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+
+  CREATE TABLE xrefs (
+    entity        TEXT NOT NULL,
+    system        TEXT NOT NULL,
+    external_id   TEXT NOT NULL,
+    canonical_id  TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    PRIMARY KEY (entity, system, external_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX xrefs_canonical ON xrefs (canonical_id);
+
+  CREATE TABLE outbox (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            TEXT NOT NULL UNIQUE,
+    target        TEXT NOT NULL,
+    action        TEXT NOT NULL,
+    key           TEXT NOT NULL,
+    payload       TEXT NOT NULL,
+    status        TEXT NOT NULL DEFAULT 'pending',
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    available_at  TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    causation_id  TEXT,
+    traceparent   TEXT
+  );
+  CREATE INDEX outbox_due ON outbox (status, available_at, seq);
+
+  CREATE TABLE timers (
+    id          TEXT PRIMARY KEY,
+    key         TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    due_at      TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'pending',
+    updated_at  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX timers_due ON timers (status, due_at);
+
+  CREATE TABLE api_keys (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    secret_hash  TEXT NOT NULL,
+    scopes       TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    revoked_at   TEXT
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** Brings the database to the latest schema version, in one transaction per migration. */
+export function migrate(db: DatabaseSync): void {
+  db.exec('CREATE TABLE IF NOT EXISTS weft_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+  const row = db.prepare("SELECT value FROM weft_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  const current = row ? Number(row.value) : 0;
+  if (current > migrations.length) {
+    throw new ConfigError(
+      'store_incompatible',
+      `The database was written by a newer Weft (schema version ${current}; this build knows ${migrations.length}). Upgrade Weft or point it at another database.`,
+    );
+  }
+  for (let version = current + 1; version <= migrations.length; version++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec(migrations[version - 1] as string);
+      db.prepare("INSERT INTO weft_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(version));
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
