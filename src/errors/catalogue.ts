@@ -10,7 +10,6 @@ export const errorCatalogue = {
   payload_too_large: { status: 413, title: 'Payload too large', retryable: false },
   batch_too_large: { status: 413, title: 'Batch too large', retryable: false },
   not_found: { status: 404, title: 'Not found', retryable: false },
-  method_not_allowed: { status: 405, title: 'Method not allowed', retryable: false },
   // Credentials
   unauthenticated: { status: 401, title: 'Credentials required', retryable: false },
   invalid_credentials: { status: 401, title: 'Invalid credentials', retryable: false },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CommitResult, UnitOfWork } from '../ports/store.ts';
+import { DependencyError } from '../errors/index.ts';
 import { createGroupCommitter } from './group-commit.ts';
 
 const ok: CommitResult = { status: 'committed', events: [] };
@@ -60,9 +61,27 @@ describe('group commit', () => {
     const results = await Promise.allSettled([committer.submit(unit(1, 'a')), committer.submit(unit(1, 'bad')), committer.submit(unit(1, 'c'))]);
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
     const failure = (results[1] as PromiseRejectedResult).reason;
-    assert.equal(failure.code, 'store_unavailable');
-    assert.equal(failure.retryable, true);
+    assert.equal(failure.code, 'internal');
+    assert.equal(failure.retryable, false);
     assert.equal(failure.cause.message, 'constraint failed');
+  });
+
+  it('fails a whole batch at once when the store itself is unavailable', async () => {
+    let calls = 0;
+    const committer = createGroupCommitter(
+      () => {
+        calls++;
+        throw new DependencyError('store_unavailable', 'connection refused');
+      },
+      { maxBatchUnits: 100, maxBatchEvents: 1000 },
+    );
+    const results = await Promise.allSettled([committer.submit(unit(1)), committer.submit(unit(1)), committer.submit(unit(1))]);
+    assert.equal(calls, 1, 'no unit-by-unit retry against a store that is down');
+    for (const result of results) {
+      assert.equal(result.status, 'rejected');
+      assert.equal((result as PromiseRejectedResult).reason.code, 'store_unavailable');
+      assert.equal((result as PromiseRejectedResult).reason.retryable, true);
+    }
   });
 
   it('drains queued units on close and refuses new ones', async () => {

@@ -110,11 +110,13 @@ export function createGroupCommitter(write: BatchWriter, options: GroupCommitOpt
       });
       options.onCommit?.({ units: batch.length, events: appended, durationMs: performance.now() - started });
     } catch (error) {
-      if (batch.length > 1) {
-        // One malformed unit must not fail its neighbours: write each alone to find it.
+      if (batch.length > 1 && !(error instanceof WeftError && error.retryable)) {
+        // One malformed unit must not fail its neighbours: write each alone to find it. A store
+        // that is down (a retryable failure) fails the whole batch at once instead.
         for (const pending of batch) await writeAlone(pending);
       } else {
-        for (const pending of batch) pending.reject(storeFailure(error));
+        const failure = storeFailure(error);
+        for (const pending of batch) pending.reject(failure);
       }
     } finally {
       writing = false;
@@ -148,7 +150,9 @@ export function createGroupCommitter(write: BatchWriter, options: GroupCommitOpt
   };
 }
 
+// Adapters raise store_unavailable themselves for failures of the store (I/O, connection, lock);
+// anything else that fails a unit on its own is a defect of that unit or of Weft, not worth a retry.
 function storeFailure(error: unknown): WeftError {
   if (error instanceof WeftError) return error;
-  return new DependencyError('store_unavailable', 'The store could not make the write durable; nothing was written.', { cause: error });
+  return new WeftError('internal', 'The store refused the write; nothing was written.', { cause: error });
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../errors/index.ts';
 import type {
   AppendedEvent,
   CommandSettlement,
@@ -99,7 +100,7 @@ export function snapshotRequest(units: readonly UnitOfWork[]): SnapshotRequest {
 /** A time as the store keeps it: ISO 8601 UTC in `toISOString` form, so stored times sort as text. */
 export function normalizeTime(value: string): string {
   const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw new TypeError(`Not an ISO 8601 time: ${value}`);
+  if (Number.isNaN(time.getTime())) throw new InputError('malformed_request', `Not an ISO 8601 time: ${value}`);
   return time.toISOString();
 }
 

@@ -32,6 +32,20 @@ function open(path: string, busyTimeoutMs: number): DatabaseSync {
   return db;
 }
 
+// Primary result codes that mean the store, not the unit, failed: busy/locked by another process,
+// read-only, I/O error, disk full, cannot open, lock protocol error.
+const STORE_FAILURES = new Set([5, 6, 8, 10, 13, 14, 15]);
+
+function classify(error: unknown): unknown {
+  const code = (error as { errcode?: number }).errcode;
+  if (typeof code === 'number' && STORE_FAILURES.has(code & 0xff)) {
+    return new DependencyError('store_unavailable', `The embedded store could not write (${(error as { errstr?: string }).errstr ?? 'SQLite error'}); nothing was written.`, {
+      cause: error,
+    });
+  }
+  return error;
+}
+
 /**
  * The embedded store: one SQLite file, written through group commit. Writes use one connection;
  * reads use a second one, so a reader never sees a transaction that is still being written.
@@ -149,7 +163,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return plan.results;
     } catch (error) {
       if (writer.isTransaction) writer.exec('ROLLBACK');
-      throw error;
+      throw classify(error);
     }
   }
 

@@ -1,0 +1,143 @@
+import type { PoolClient } from 'pg';
+import { ConfigError } from '../../errors/index.ts';
+
+// Migrations of the PostgreSQL store, applied in order at start-up. A migration is never edited
+// once released; a change is a new entry. Same tables and column names as the SQLite store, so the
+// row mappers in ../rows.ts serve both. `{s}` stands for the quoted schema name.
+//
+// Types: positions are assigned by the planner under the writer lock (not by a sequence), so
+// `position` is a plain bigint. Event `data` is `json`, not `jsonb`: json keeps the exact text the
+// planner produced, which the duplicate check compares; jsonb would reorder keys. The event `time`
+// is text so the client's string round-trips exactly. Times that are compared are timestamptz.
+
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE {s}.events (
+    position     bigint PRIMARY KEY,
+    id           text NOT NULL,
+    source       text NOT NULL,
+    type         text NOT NULL,
+    subject      text NOT NULL,
+    sequence     integer NOT NULL,
+    time         text NOT NULL,
+    recorded_at  timestamptz NOT NULL,
+    dataschema   text,
+    traceparent  text,
+    tracestate   text,
+    data         json NOT NULL
+  );
+  CREATE UNIQUE INDEX events_source_id ON {s}.events (source, id);
+  CREATE UNIQUE INDEX events_subject_sequence ON {s}.events (subject, sequence);
+  CREATE INDEX events_id ON {s}.events (id);
+
+  CREATE TABLE {s}.checkpoints (
+    consumer    text PRIMARY KEY,
+    position    bigint NOT NULL,
+    updated_at  timestamptz NOT NULL
+  );
+
+  CREATE TABLE {s}.idempotency_keys (
+    scope        text NOT NULL,
+    key          text NOT NULL,
+    fingerprint  text NOT NULL,
+    result       jsonb NOT NULL,
+    created_at   timestamptz NOT NULL,
+    expires_at   timestamptz NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
+  CREATE INDEX idempotency_keys_expiry ON {s}.idempotency_keys (expires_at);
+
+  CREATE TABLE {s}.xrefs (
+    entity        text NOT NULL,
+    system        text NOT NULL,
+    external_id   text NOT NULL,
+    canonical_id  text NOT NULL,
+    created_at    timestamptz NOT NULL,
+    PRIMARY KEY (entity, system, external_id)
+  );
+  CREATE INDEX xrefs_canonical ON {s}.xrefs (canonical_id);
+
+  CREATE TABLE {s}.outbox (
+    seq           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id            text NOT NULL UNIQUE,
+    target        text NOT NULL,
+    action        text NOT NULL,
+    key           text NOT NULL,
+    payload       jsonb NOT NULL,
+    status        text NOT NULL DEFAULT 'pending',
+    attempts      integer NOT NULL DEFAULT 0,
+    available_at  timestamptz NOT NULL,
+    created_at    timestamptz NOT NULL,
+    updated_at    timestamptz NOT NULL,
+    causation_id  text,
+    traceparent   text
+  );
+  CREATE INDEX outbox_due ON {s}.outbox (status, available_at, seq);
+
+  CREATE TABLE {s}.timers (
+    id          text PRIMARY KEY,
+    key         text NOT NULL,
+    kind        text NOT NULL,
+    due_at      timestamptz NOT NULL,
+    payload     jsonb NOT NULL,
+    status      text NOT NULL DEFAULT 'pending',
+    updated_at  timestamptz NOT NULL
+  );
+  CREATE INDEX timers_due ON {s}.timers (status, due_at);
+
+  CREATE TABLE {s}.api_keys (
+    id           text PRIMARY KEY,
+    name         text NOT NULL,
+    secret_hash  text NOT NULL,
+    scopes       jsonb NOT NULL,
+    created_at   timestamptz NOT NULL,
+    revoked_at   timestamptz
+  );
+  `,
+];
+
+/** The schema version this build writes. */
+export const schemaVersion = migrations.length;
+
+/**
+ * Brings the schema to the latest version: one transaction per migration, each holding the writer
+ * lock (a transaction-scoped advisory lock), so hub processes starting at once apply every migration
+ * exactly once and no batch is written halfway through one. Creates the PostgreSQL schema if missing.
+ */
+export async function migrate(client: PoolClient, schema: string, quotedSchema: string, lockKey: readonly [number, number]): Promise<void> {
+  const sql = (text: string) => text.replaceAll('{s}', quotedSchema);
+  for (let first = true; ; first = false) {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [lockKey[0], lockKey[1]]);
+      if (first) {
+        // Create the schema only when missing: CREATE SCHEMA IF NOT EXISTS still needs the CREATE
+        // privilege on the database, which a role given a pre-made schema may lack.
+        const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+        if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${quotedSchema}`);
+        await client.query(sql('CREATE TABLE IF NOT EXISTS {s}.weft_meta (key text PRIMARY KEY, value text NOT NULL)'));
+      }
+      const row = (await client.query<{ value: string }>(sql("SELECT value FROM {s}.weft_meta WHERE key = 'schema_version'"))).rows[0];
+      const current = row ? Number(row.value) : 0;
+      if (current > migrations.length) {
+        throw new ConfigError(
+          'store_incompatible',
+          `The PostgreSQL schema "${schema}" was written by a newer Weft (schema version ${current}; this build knows ${migrations.length}). Upgrade Weft or point it at another schema.`,
+        );
+      }
+      if (current === migrations.length) {
+        await client.query('COMMIT');
+        return;
+      }
+      await client.query(sql(migrations[current] as string));
+      await client.query(
+        sql("INSERT INTO {s}.weft_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+        [String(current + 1)],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}

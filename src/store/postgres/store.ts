@@ -1,0 +1,193 @@
+import pg from 'pg';
+import type { QueryResult, QueryResultRow } from 'pg';
+import { ConfigError, DependencyError, WeftError } from '../../errors/index.ts';
+import { systemClock, type Clock } from '../../ports/clock.ts';
+import type { ApiKeyRecord, CommitResult, CrossReference, Store, StoredCommand, StoreOptions, Timer, UnitOfWork } from '../../ports/store.ts';
+import { createGroupCommitter } from '../group-commit.ts';
+import { apiKeyFromRow, commandFromRow, eventFromRow, timerFromRow, type ApiKeyRow, type CommandRow, type EventRow, type TimerRow } from '../rows.ts';
+import { createPool, lockKey, MAX_IDENTIFIER_BYTES, run } from './connection.ts';
+import { migrate } from './schema.ts';
+import { createBatchWriter, EVENT_COLUMNS } from './write-batch.ts';
+
+/** Options of the scale-out PostgreSQL store. */
+export interface PostgresStoreOptions extends StoreOptions {
+  /** Connection URL (`postgres://user:password@host:5432/db`); never logged or put in error messages. */
+  url: string;
+  /** PostgreSQL schema that holds Weft's tables; created when missing. */
+  schema: string;
+  /** Most connections for reads (default 10); writes use one more connection of their own. */
+  poolSize?: number;
+  /** How long to wait for a connection before giving up (default 10 000 ms). */
+  connectTimeoutMs?: number;
+  /** Time source for recorded times. */
+  clock?: Clock;
+}
+
+/**
+ * The scale-out store: Weft's tables in one PostgreSQL schema, written through group commit. Writes
+ * have a connection of their own, so reads can never starve the writer; reads use a pool.
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const clock = options.clock ?? systemClock;
+  const schema = options.schema;
+  if (schema.length === 0 || schema.includes('\u0000') || Buffer.byteLength(schema) > MAX_IDENTIFIER_BYTES) {
+    throw new ConfigError('invalid_config', `The PostgreSQL schema name must be 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL characters.`);
+  }
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isInteger(poolSize) || poolSize < 1) throw new ConfigError('invalid_config', 'The PostgreSQL pool size must be a positive integer.');
+  const s = pg.escapeIdentifier(schema);
+  const sql = (text: string): string => text.replaceAll('{s}', s);
+  const lock = lockKey(schema);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+
+  // The writer's pool holds one pipelined connection: only one batch is written at a time.
+  const writers = createPool({ url: options.url, schema, max: 1, connectTimeoutMs, pipeline: true, idleInTransactionTimeoutMs: 60_000 });
+  const readers = createPool({ url: options.url, schema, max: poolSize, connectTimeoutMs });
+  const end = async (): Promise<void> => {
+    await Promise.all([writers.end(), readers.end()]);
+  };
+
+  try {
+    const client = await writers.connect();
+    let broken: Error | undefined;
+    try {
+      await migrate(client, schema, s, lock);
+    } catch (error) {
+      if (!(error instanceof WeftError)) broken = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  } catch (error) {
+    await end().catch(() => undefined);
+    if (error instanceof WeftError) throw error;
+    // The driver's messages name at most host and port; the URL (and its password) never goes here.
+    const reason = (error as { code?: unknown } | null)?.code;
+    throw new DependencyError('store_unavailable', `Could not open the PostgreSQL store (schema "${schema}"${typeof reason === 'string' ? `, ${reason}` : ''}).`, { cause: error });
+  }
+
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  const committer = createGroupCommitter(createBatchWriter({ pool: writers, sql, lockKey: lock, clock }), {
+    maxBatchUnits: options.maxBatchUnits ?? 512,
+    maxBatchEvents: 20_000,
+    onCommit: options.onCommit,
+  });
+
+  // Reads (and the few direct statements) go straight to the readers' pool, outside any transaction.
+
+  const query = async <R extends QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<QueryResult<R>> => {
+    if (closed) throw new DependencyError('store_unavailable', 'The store is closed.');
+    return run<R>(readers, name, sql(text), values);
+  };
+  const read = async <R extends QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<R[]> => (await query<R>(name, text, values)).rows;
+  const iso = (time: string): string => new Date(time).toISOString();
+
+  return {
+    kind: 'postgres',
+    commit: (unit: UnitOfWork): Promise<CommitResult> => (closed ? Promise.reject(new DependencyError('store_unavailable', 'The store is closed.')) : committer.submit(unit)),
+    pendingUnits: () => committer.pendingUnits(),
+    pendingEvents: () => committer.pendingEvents(),
+
+    readAll: async ({ after = 0, limit, types }) => {
+      const rows =
+        types && types.length > 0
+          ? await read<EventRow>('read_all_types', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE position > $1 AND type = ANY($3::text[]) ORDER BY position LIMIT $2`, [after, limit, types])
+          : await read<EventRow>('read_all', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE position > $1 ORDER BY position LIMIT $2`, [after, limit]);
+      return rows.map(eventFromRow);
+    },
+    readSubject: async (subject, { afterSequence = 0, limit }) =>
+      (
+        await read<EventRow>('read_subject', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE subject = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`, [subject, afterSequence, limit])
+      ).map(eventFromRow),
+    eventAt: async (position) => {
+      const [row] = await read<EventRow>('event_at', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE position = $1`, [position]);
+      return row ? eventFromRow(row) : undefined;
+    },
+    eventsWithId: async (id) => (await read<EventRow>('events_with_id', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE id = $1 ORDER BY position`, [id])).map(eventFromRow),
+    lastPosition: async () => (await read<{ p: number }>('last_position', 'SELECT COALESCE(MAX(position), 0) AS p FROM {s}.events'))[0]?.p ?? 0,
+    subjectVersion: async (subject) =>
+      (await read<{ v: number }>('subject_version', 'SELECT COALESCE(MAX(sequence), 0) AS v FROM {s}.events WHERE subject = $1', [subject]))[0]?.v ?? 0,
+
+    checkpoint: async (consumer) => (await read<{ position: number }>('checkpoint', 'SELECT position FROM {s}.checkpoints WHERE consumer = $1', [consumer]))[0]?.position ?? 0,
+
+    resolveXref: async (entity, system, externalId) =>
+      (
+        await read<{ canonical_id: string }>('resolve_xref', 'SELECT canonical_id FROM {s}.xrefs WHERE entity = $1 AND system = $2 AND external_id = $3', [
+          entity,
+          system,
+          externalId,
+        ])
+      )[0]?.canonical_id,
+    // COLLATE "C": byte order, as SQLite sorts, whatever the database's collation.
+    xrefsOf: async (canonicalId) =>
+      (
+        await read<{ entity: string; system: string; external_id: string; canonical_id: string }>(
+          'xrefs_of',
+          'SELECT entity, system, external_id, canonical_id FROM {s}.xrefs WHERE canonical_id = $1 ORDER BY system COLLATE "C", entity COLLATE "C", external_id COLLATE "C"',
+          [canonicalId],
+        )
+      ).map((row): CrossReference => ({ entity: row.entity, system: row.system, externalId: row.external_id, canonicalId: row.canonical_id })),
+
+    dueCommands: async ({ now, limit, target }) => {
+      const due = iso(now);
+      const rows =
+        target === undefined
+          ? await read<CommandRow>('due_commands', "SELECT * FROM {s}.outbox WHERE status = 'pending' AND available_at <= $1 ORDER BY seq LIMIT $2", [due, limit])
+          : await read<CommandRow>('due_commands_target', "SELECT * FROM {s}.outbox WHERE status = 'pending' AND available_at <= $1 AND target = $3 ORDER BY seq LIMIT $2", [
+              due,
+              limit,
+              target,
+            ]);
+      return rows.map(commandFromRow);
+    },
+    command: async (id): Promise<StoredCommand | undefined> => {
+      const [row] = await read<CommandRow>('command', 'SELECT * FROM {s}.outbox WHERE id = $1', [id]);
+      return row ? commandFromRow(row) : undefined;
+    },
+
+    dueTimers: async ({ now, limit }): Promise<Timer[]> =>
+      (
+        await read<TimerRow>('due_timers', `SELECT * FROM {s}.timers WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at, id COLLATE "C" LIMIT $2`, [iso(now), limit])
+      ).map(timerFromRow),
+
+    // Direct statements, outside group commit: only expired keys go, which no batch treats as live,
+    // and row locks order the delete against a batch re-claiming one of them.
+    expireIdempotencyKeys: async (now) => (await query('expire_idem', 'DELETE FROM {s}.idempotency_keys WHERE expires_at <= $1', [iso(now)])).rowCount ?? 0,
+
+    createApiKey: async (record) => {
+      await query('ins_api_key', 'INSERT INTO {s}.api_keys (id, name, secret_hash, scopes, created_at, revoked_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6)', [
+        record.id,
+        record.name,
+        record.secretHash,
+        JSON.stringify(record.scopes),
+        record.createdAt,
+        record.revokedAt ?? null,
+      ]);
+    },
+    apiKey: async (id): Promise<ApiKeyRecord | undefined> => {
+      const [row] = await read<ApiKeyRow>('api_key', 'SELECT * FROM {s}.api_keys WHERE id = $1', [id]);
+      return row ? apiKeyFromRow(row) : undefined;
+    },
+    listApiKeys: async () => (await read<ApiKeyRow>('list_api_keys', 'SELECT * FROM {s}.api_keys ORDER BY created_at, id COLLATE "C"')).map(apiKeyFromRow),
+    revokeApiKey: async (id, at) => (await query('revoke_api_key', 'UPDATE {s}.api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id])).rowCount === 1,
+
+    ping: async () => {
+      if (closed) throw new DependencyError('store_unavailable', 'The store is closed.');
+      try {
+        await readers.query('SELECT 1');
+      } catch (error) {
+        throw new DependencyError('store_unavailable', 'The PostgreSQL store does not answer.', { cause: error });
+      }
+    },
+    close() {
+      closing ??= (async () => {
+        await committer.close();
+        closed = true;
+        await end();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,311 @@
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { Clock } from '../../ports/clock.ts';
+import type { Timer, UnitOfWork } from '../../ports/store.ts';
+import type { BatchWriter, UnitOutcome } from '../group-commit.ts';
+import { planBatch, snapshotKey, snapshotRequest, type BatchPlan, type BatchSnapshot, type ExistingEvent, type ExistingIdempotency } from '../plan-batch.ts';
+import { run, storeError } from './connection.ts';
+
+// The write side of the PostgreSQL store: one transaction per group-commit batch, in two round
+// trips on a pipelined connection. First BEGIN, the writer lock and the snapshot reads; then every
+// write and COMMIT. Every kind of row is read and written with one statement over arrays (unnest),
+// whatever the batch size.
+
+/** Column list of the `events` table, in the order the adapter reads and writes it. */
+export const EVENT_COLUMNS = 'position, id, source, type, subject, sequence, time, recorded_at, dataschema, traceparent, tracestate, data';
+
+/** What the batch writer needs from the store. */
+export interface BatchWriterDeps {
+  /** Pool of pipelined connections for writing (one is used at a time). */
+  pool: Pool;
+  /** Qualifies `{s}.table` with the store's quoted schema. */
+  sql: (text: string) => string;
+  /** Advisory lock key of the schema's writers. */
+  lockKey: readonly [number, number];
+  clock: Clock;
+}
+
+type Statement = [name: string, text: string, values: unknown[]];
+
+/** The group committer's batch writer for a PostgreSQL schema. */
+export function createBatchWriter({ pool, sql, lockKey, clock }: BatchWriterDeps): BatchWriter {
+  // No parameters, so it goes as one simple query: BEGIN, the writer lock and the last position.
+  // READ COMMITTED is spelled out: each later statement then takes its snapshot after the lock is
+  // granted (the server runs pipelined statements one after another), so it sees everything the
+  // previous lock holder committed. A transaction-wide snapshot would predate the lock.
+  const begin = sql(
+    `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${lockKey[0]}, ${lockKey[1]}); SELECT COALESCE(MAX(position), 0) AS p FROM {s}.events`,
+  );
+
+  /** Sends statements back to back on the pipelined connection and waits for all of them. */
+  async function pipeline(client: PoolClient, statements: Statement[], last?: string): Promise<QueryResult[]> {
+    const sent = statements.map(([name, text, values]) => run(client, name, sql(text), values));
+    if (last !== undefined) sent.push(run(client, undefined, last));
+    const settled = await Promise.allSettled(sent);
+    const failed = settled.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<QueryResult>).value);
+  }
+
+  return async function writeBatch(units: readonly UnitOfWork[]): Promise<UnitOutcome[]> {
+    const now = new Date(clock.now()).toISOString();
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw storeError(error, 'The PostgreSQL store is unreachable; nothing was written.');
+    }
+    let broken: Error | undefined;
+    try {
+      const request = snapshotRequest(units);
+      const reads = snapshotStatements(request, now);
+      const opened = run(client, undefined, begin) as unknown as Promise<QueryResult<{ p: number }>[]>;
+      const [[, , last], results] = await Promise.all([opened, pipeline(client, reads.map(([, statement]) => statement))]);
+      const snapshot: BatchSnapshot = {
+        lastPosition: (last?.rows[0]?.p as number | undefined) ?? 0,
+        idempotency: new Map(),
+        versions: new Map(),
+        events: new Map(),
+        xrefs: new Map(),
+      };
+      reads.forEach(([collect], index) => collect(snapshot, (results[index] as QueryResult).rows));
+      const plan = planBatch(units, snapshot, now);
+      const [commit] = (await pipeline(client, writeStatements(plan, now), 'COMMIT')).slice(-1);
+      // In an aborted transaction COMMIT answers ROLLBACK without an error; never report that as durable.
+      if (commit?.command !== 'COMMIT') throw new Error(`The transaction ended with ${commit?.command ?? 'nothing'} instead of COMMIT.`);
+      return plan.results;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // A connection that cannot even roll back is destroyed instead of going back to the pool.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
+type Collect = (snapshot: BatchSnapshot, rows: QueryResultRow[]) => void;
+
+/** The snapshot reads a batch needs, one statement per kind, each with how to file its rows. */
+function snapshotStatements(request: ReturnType<typeof snapshotRequest>, now: string): [Collect, Statement][] {
+  const reads: [Collect, Statement][] = [];
+  if (request.idempotency.length > 0) {
+    reads.push([
+      (snapshot, rows) => {
+        const map = snapshot.idempotency as Map<string, ExistingIdempotency>;
+        for (const row of rows) map.set(snapshotKey(row.scope, row.key), { fingerprint: row.fingerprint, events: JSON.parse(row.result) });
+      },
+      [
+        'snap_idem',
+        `SELECT k.scope, k.key, k.fingerprint, k.result FROM {s}.idempotency_keys k
+         JOIN unnest($1::text[], $2::text[]) AS r(scope, key) ON k.scope = r.scope AND k.key = r.key
+         WHERE k.expires_at > $3`,
+        [request.idempotency.map((c) => c.scope), request.idempotency.map((c) => c.key), now],
+      ],
+    ]);
+  }
+  if (request.subjects.length > 0) {
+    // One backwards probe of events_subject_sequence per subject, all in one statement.
+    reads.push([
+      (snapshot, rows) => {
+        const map = snapshot.versions as Map<string, number>;
+        for (const row of rows) map.set(row.subject, row.v);
+      },
+      [
+        'snap_versions',
+        `SELECT r.subject, (SELECT COALESCE(MAX(e.sequence), 0) FROM {s}.events e WHERE e.subject = r.subject) AS v FROM unnest($1::text[]) AS r(subject)`,
+        [request.subjects],
+      ],
+    ]);
+  }
+  if (request.events.length > 0) {
+    reads.push([
+      (snapshot, rows) => {
+        const map = snapshot.events as Map<string, ExistingEvent>;
+        for (const row of rows) map.set(snapshotKey(row.source, row.id), { position: row.position, sequence: row.sequence, type: row.type, subject: row.subject, dataText: row.data });
+      },
+      [
+        'snap_events',
+        `SELECT e.source, e.id, e.position, e.sequence, e.type, e.subject, e.data FROM {s}.events e
+         JOIN unnest($1::text[], $2::text[]) AS r(source, id) ON e.source = r.source AND e.id = r.id`,
+        [request.events.map((e) => e.source), request.events.map((e) => e.id)],
+      ],
+    ]);
+  }
+  if (request.xrefs.length > 0) {
+    reads.push([
+      (snapshot, rows) => {
+        const map = snapshot.xrefs as Map<string, string>;
+        for (const row of rows) map.set(snapshotKey(row.entity, row.system, row.external_id), row.canonical_id);
+      },
+      [
+        'snap_xrefs',
+        `SELECT x.entity, x.system, x.external_id, x.canonical_id FROM {s}.xrefs x
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS r(entity, system, external_id)
+           ON x.entity = r.entity AND x.system = r.system AND x.external_id = r.external_id`,
+        [request.xrefs.map((x) => x.entity), request.xrefs.map((x) => x.system), request.xrefs.map((x) => x.externalId)],
+      ],
+    ]);
+  }
+  return reads;
+}
+
+/** The writes of a plan, one statement per kind of row, in the order SQLite applies them. */
+function writeStatements(plan: BatchPlan, now: string): Statement[] {
+  const writes: Statement[] = [];
+  const events = plan.events;
+  if (events.length > 0) {
+    writes.push([
+      'ins_events',
+      `INSERT INTO {s}.events (${EVENT_COLUMNS})
+       SELECT position, id, source, type, subject, sequence, time, $12, dataschema, traceparent, tracestate, data::json
+       FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+         AS r(position, id, source, type, subject, sequence, time, dataschema, traceparent, tracestate, data)`,
+      [
+        events.map((r) => r.position),
+        events.map((r) => r.event.id),
+        events.map((r) => r.event.source),
+        events.map((r) => r.event.type),
+        events.map((r) => r.event.subject),
+        events.map((r) => r.sequence),
+        events.map((r) => r.event.time),
+        events.map((r) => r.event.dataschema ?? null),
+        events.map((r) => r.event.traceparent ?? null),
+        events.map((r) => r.event.tracestate ?? null),
+        events.map((r) => r.dataText),
+        now,
+      ],
+    ]);
+  }
+  const claims = plan.idempotency;
+  if (claims.length > 0) {
+    // The planner claims a key at most once per batch, so no row is upserted twice by this statement.
+    writes.push([
+      'ins_idem',
+      `INSERT INTO {s}.idempotency_keys (scope, key, fingerprint, result, created_at, expires_at)
+       SELECT scope, key, fingerprint, result::jsonb, $6, expires_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r(scope, key, fingerprint, result, expires_at)
+       ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, result = excluded.result, created_at = excluded.created_at, expires_at = excluded.expires_at`,
+      [claims.map((c) => c.scope), claims.map((c) => c.key), claims.map((c) => c.fingerprint), claims.map((c) => JSON.stringify(c.events)), claims.map((c) => c.expiresAt), now],
+    ]);
+  }
+  if (plan.checkpoints.size > 0) {
+    writes.push([
+      'ins_checkpoints',
+      `INSERT INTO {s}.checkpoints (consumer, position, updated_at)
+       SELECT consumer, position, $3 FROM unnest($1::text[], $2::int8[]) AS r(consumer, position)
+       ON CONFLICT (consumer) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+      [[...plan.checkpoints.keys()], [...plan.checkpoints.values()], now],
+    ]);
+  }
+  const xrefs = plan.xrefs;
+  if (xrefs.length > 0) {
+    writes.push([
+      'ins_xrefs',
+      `INSERT INTO {s}.xrefs (entity, system, external_id, canonical_id, created_at)
+       SELECT entity, system, external_id, canonical_id, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(entity, system, external_id, canonical_id)`,
+      [xrefs.map((x) => x.entity), xrefs.map((x) => x.system), xrefs.map((x) => x.externalId), xrefs.map((x) => x.canonicalId), now],
+    ]);
+  }
+  const commands = plan.commands;
+  if (commands.length > 0) {
+    // `seq` comes from an identity column; ORDER BY the array index numbers commands in enqueue order.
+    writes.push([
+      'ins_outbox',
+      `INSERT INTO {s}.outbox (id, target, action, key, payload, available_at, created_at, updated_at, causation_id, traceparent)
+       SELECT id, target, action, key, payload::jsonb, available_at, $9, $9, causation_id, traceparent
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
+         WITH ORDINALITY AS r(id, target, action, key, payload, available_at, causation_id, traceparent, n)
+       ORDER BY n`,
+      [
+        commands.map((c) => c.id),
+        commands.map((c) => c.target),
+        commands.map((c) => c.action),
+        commands.map((c) => c.key),
+        commands.map((c) => JSON.stringify(c.payload ?? null)),
+        commands.map((c) => c.availableAt ?? now),
+        commands.map((c) => c.causationId ?? null),
+        commands.map((c) => c.traceparent ?? null),
+        now,
+      ],
+    ]);
+  }
+  if (plan.settlements.length > 0) {
+    // UPDATE ... FROM changes a row once, so repeated settlements of one command are folded here
+    // into the effect of applying them one after the other.
+    const folded = new Map<string, { status: string; count: number; availableAt: string | null }>();
+    for (const settlement of plan.settlements) {
+      const before = folded.get(settlement.id);
+      folded.set(settlement.id, {
+        status: settlement.outcome === 'retry' ? 'pending' : settlement.outcome,
+        count: (before?.count ?? 0) + 1,
+        availableAt: settlement.availableAt ?? before?.availableAt ?? null,
+      });
+    }
+    const entries = [...folded];
+    writes.push([
+      'upd_outbox',
+      `UPDATE {s}.outbox o SET status = r.status, attempts = o.attempts + r.count, available_at = COALESCE(r.available_at, o.available_at), updated_at = $5
+       FROM unnest($1::text[], $2::text[], $3::int4[], $4::timestamptz[]) AS r(id, status, count, available_at)
+       WHERE o.id = r.id`,
+      [entries.map(([id]) => id), entries.map(([, f]) => f.status), entries.map(([, f]) => f.count), entries.map(([, f]) => f.availableAt), now],
+    ]);
+  }
+  if (plan.timers.length > 0) writes.push(...timerStatements(plan, now));
+  return writes;
+}
+
+function timerStatements(plan: BatchPlan, now: string): Statement[] {
+  // Fold the ordered operations per timer id. After a schedule the outcome is known (an upsert);
+  // without one, only the first cancel/fire can change the row (pending -> cancelled/fired): any
+  // later one finds it no longer pending.
+  const upserts = new Map<string, { timer: Timer; status: string }>();
+  const transitions = new Map<string, string>();
+  for (const op of plan.timers) {
+    if (op.op === 'schedule') {
+      transitions.delete(op.timer.id);
+      upserts.set(op.timer.id, { timer: op.timer, status: 'pending' });
+      continue;
+    }
+    const status = op.op === 'cancel' ? 'cancelled' : 'fired';
+    const scheduled = upserts.get(op.id);
+    if (scheduled) {
+      if (scheduled.status === 'pending') scheduled.status = status;
+    } else if (!transitions.has(op.id)) {
+      transitions.set(op.id, status);
+    }
+  }
+  const statements: Statement[] = [];
+  if (upserts.size > 0) {
+    const entries = [...upserts.values()];
+    statements.push([
+      'ins_timers',
+      `INSERT INTO {s}.timers (id, key, kind, due_at, payload, status, updated_at)
+       SELECT id, key, kind, due_at, payload::jsonb, status, $7
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS r(id, key, kind, due_at, payload, status)
+       ON CONFLICT (id) DO UPDATE SET key = excluded.key, kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload, status = excluded.status, updated_at = excluded.updated_at`,
+      [
+        entries.map((e) => e.timer.id),
+        entries.map((e) => e.timer.key),
+        entries.map((e) => e.timer.kind),
+        entries.map((e) => e.timer.dueAt),
+        entries.map((e) => JSON.stringify(e.timer.payload ?? null)),
+        entries.map((e) => e.status),
+        now,
+      ],
+    ]);
+  }
+  if (transitions.size > 0) {
+    statements.push([
+      'upd_timers',
+      `UPDATE {s}.timers t SET status = r.status, updated_at = $3
+       FROM unnest($1::text[], $2::text[]) AS r(id, status)
+       WHERE t.id = r.id AND t.status = 'pending'`,
+      [[...transitions.keys()], [...transitions.values()], now],
+    ]);
+  }
+  return statements;
+}
