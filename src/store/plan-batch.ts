@@ -15,9 +15,31 @@ import type {
 // planBatch, and writes the rows the plan returns. Units are decided in order, each seeing the
 // effects of the units before it, so a batch behaves exactly like the same units committed one by one.
 
+/** An event whose data is already JSON text, so it can cross a thread boundary as a plain string. */
+export interface SerializedEvent extends Omit<NewEvent, 'data'> {
+  /** `JSON.stringify(data)`. */
+  dataText: string;
+}
+
+/** A unit of work as the planner takes it: events may carry their data as object or as JSON text. */
+export type PlannableUnit = Omit<UnitOfWork, 'events'> & { events?: readonly (NewEvent | SerializedEvent)[] };
+
+/** Serialises a unit's event data once, on the calling thread. */
+export function serializeUnit(unit: UnitOfWork): PlannableUnit {
+  if (!unit.events) return unit;
+  return {
+    ...unit,
+    events: unit.events.map(({ data, ...rest }): SerializedEvent => ({ ...rest, dataText: JSON.stringify(data ?? null) })),
+  };
+}
+
+function dataTextOf(event: NewEvent | SerializedEvent): string {
+  return 'dataText' in event ? event.dataText : JSON.stringify(event.data ?? null);
+}
+
 /** An event row to insert, with its log coordinates assigned. */
 export interface EventRow {
-  event: NewEvent;
+  event: NewEvent | SerializedEvent;
   position: number;
   sequence: number;
   /** `JSON.stringify(event.data)`, computed once. */
@@ -81,7 +103,7 @@ export function snapshotKey(...parts: string[]): string {
 }
 
 /** The rows a batch of units reads before it can be decided. */
-export function snapshotRequest(units: readonly UnitOfWork[]): SnapshotRequest {
+export function snapshotRequest(units: readonly PlannableUnit[]): SnapshotRequest {
   const request: SnapshotRequest = { idempotency: [], subjects: [], events: [], xrefs: [] };
   const subjects = new Set<string>();
   for (const unit of units) {
@@ -105,7 +127,7 @@ export function normalizeTime(value: string): string {
 }
 
 /** Decides every unit of a batch against the snapshot and returns the rows to write; `now` is the commit time. */
-export function planBatch(units: readonly UnitOfWork[], snapshot: BatchSnapshot, now: string): BatchPlan {
+export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapshot, now: string): BatchPlan {
   const plan: BatchPlan = {
     results: [],
     events: [],
@@ -129,7 +151,7 @@ export function planBatch(units: readonly UnitOfWork[], snapshot: BatchSnapshot,
   }
   return plan;
 
-  function decideUnit(unit: UnitOfWork): CommitResult {
+  function decideUnit(unit: PlannableUnit): CommitResult {
     const claim = unit.idempotency;
     if (claim) {
       const seen = idempotency.get(snapshotKey(claim.scope, claim.key));
@@ -159,7 +181,7 @@ export function planBatch(units: readonly UnitOfWork[], snapshot: BatchSnapshot,
     const localEvents = new Map<string, ExistingEvent>();
     for (const event of unit.events ?? []) {
       const key = snapshotKey(event.source, event.id);
-      const dataText = JSON.stringify(event.data ?? null);
+      const dataText = dataTextOf(event);
       const existing = localEvents.get(key) ?? events.get(key);
       if (existing) {
         if (existing.type !== event.type || existing.subject !== event.subject || existing.dataText !== dataText) {

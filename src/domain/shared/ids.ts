@@ -12,6 +12,7 @@ export const idPrefixes = {
   price: 'prc',
   promotion: 'pmo',
   inventoryMovement: 'mov',
+  transfer: 'trf',
   order: 'ord',
   orderLine: 'oln',
   fulfillmentGroup: 'ful',

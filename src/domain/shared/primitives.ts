@@ -129,3 +129,46 @@ export function isValidGtin(gtin: string): boolean {
   }
   return (10 - (sum % 10)) % 10 === check;
 }
+
+// Additions for canonical model v1.
+
+/** Money that cannot be negative: prices, totals, payment amounts. Direction is carried by the field, not the sign. */
+export const NonNegativeMoney = Type.Object(
+  {
+    amount: Type.Integer({ minimum: 0, description: 'Amount in the currency\'s minor units (cents for EUR/USD), >= 0.' }),
+    currency: CurrencyCode,
+  },
+  { title: 'NonNegativeMoney', additionalProperties: false, description: 'Non-negative money in integer minor units plus an ISO 4217 currency.' },
+);
+/** Money that cannot be negative. */
+export type NonNegativeMoney = Static<typeof NonNegativeMoney>;
+
+/** A BCP 47 language tag (`de-DE`, `en-US`, `zh-Hant-TW`), so messages reach customers in their language. */
+export const LanguageTag = Type.String({
+  pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$',
+  maxLength: 35,
+  description: 'BCP 47 language tag.',
+  examples: ['de-DE', 'en-US'],
+});
+
+/** An IANA time zone name (`Europe/Berlin`): opening hours and business dates are local to a location. */
+export const TimeZone = Type.String({
+  pattern: '^(UTC|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+)+)$',
+  maxLength: 64,
+  description: 'IANA time zone name.',
+  examples: ['Europe/Berlin', 'America/Chicago'],
+});
+
+/** A wall-clock time of day (`09:30`), local to the location it belongs to. */
+export const LocalTime = Type.String({
+  pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+  description: 'Local time of day, HH:MM (24-hour clock).',
+  examples: ['09:30', '20:00'],
+});
+
+/** A sales channel: where an order was placed or a price or promotion applies. */
+export const SalesChannel = Type.Enum(['web', 'marketplace', 'pos', 'call_centre', 'app'], {
+  description: 'Sales channel: web shop, marketplace, store point of sale, call centre or mobile app.',
+});
+/** A sales channel. */
+export type SalesChannel = Static<typeof SalesChannel>;

@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from '../../telemetry/metrics.ts';
+
+/** `GET /metrics`: Prometheus text exposition. Needs the metrics:read scope (Prometheus sends it as a bearer token). */
+export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics): void {
+  app.get('/metrics', { config: { scope: 'metrics:read', shed: false }, schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) => {
+    const body = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(body);
+  });
+}

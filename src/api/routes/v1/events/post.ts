@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '../../../../errors/index.ts';
+import type { AppendEvents, BodyShape } from '../../../../ingest/append-events.ts';
+import { principalOf } from '../../../server.ts';
+import { AppendResponseSchema, EventsRequestBodySchema } from '../../../schemas.ts';
+
+const shapes: Record<string, BodyShape> = {
+  'application/json': 'either',
+  'application/cloudevents+json': 'single',
+  'application/cloudevents-batch+json': 'batch',
+};
+
+// RFC 8941 sf-string or a bare token; printable ASCII without quotes inside.
+const IDEMPOTENCY_KEY = /^"?([\x21\x23-\x7e]{1,255})"?$/;
+
+function idempotencyKey(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  const match = IDEMPOTENCY_KEY.exec(value.trim());
+  if (!match || (value.trim().startsWith('"') !== value.trim().endsWith('"'))) {
+    throw new InputError('invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 255 printable ASCII characters (optionally in double quotes).');
+  }
+  return match[1];
+}
+
+/** `POST /v1/events`: append one canonical event or a batch, durably, before answering. */
+export function registerPostEvents(app: FastifyInstance, appendEvents: AppendEvents): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(Object.keys(shapes), { parseAs: 'string' }, (request, body, done) => {
+    request.rawBody = body as string;
+    parseJson(request, body as string, done);
+  });
+
+  app.post(
+    '/v1/events',
+    {
+      config: { scope: 'events:write' },
+      schema: {
+        summary: 'Append canonical events',
+        description:
+          'Appends one CloudEvent (application/json or application/cloudevents+json) or a batch (a JSON array, or application/cloudevents-batch+json). ' +
+          'The answer comes after the events are durable. A batch is all or nothing. Send an Idempotency-Key to make retries safe; ' +
+          'an event whose (source, id) the log already holds is reported as a duplicate and not appended twice.',
+        tags: ['events'],
+        body: EventsRequestBodySchema,
+        response: { 201: AppendResponseSchema },
+      },
+      // The body is validated against the event catalogue by the ingest service, which reports every problem with a pointer.
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const key = idempotencyKey(request.headers['idempotency-key']);
+      const contentType = (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? 'application/json';
+      const shape = shapes[contentType] ?? 'either';
+      const fingerprint = key === undefined ? undefined : createHash('sha256').update(`${shape}\n`).update(request.rawBody ?? '').digest('hex');
+      const result = await appendEvents({
+        body: request.body,
+        shape,
+        callerId: principal.keyId,
+        ...(key !== undefined && fingerprint !== undefined ? { idempotency: { key, fingerprint } } : {}),
+      });
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send({ events: result.events });
+    },
+  );
+}

@@ -1,0 +1,187 @@
+import underPressure from '@fastify/under-pressure';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { requireScope, type ApiKeyService, type Principal, type Scope } from '../access/api-keys.ts';
+import { AccessError, CapacityError, InputError } from '../errors/index.ts';
+import type { AppendEvents } from '../ingest/append-events.ts';
+import type { Store } from '../ports/store.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { fromRequestError, sendProblem } from './problem.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerMetricsRoute } from './routes/metrics.ts';
+import { registerOpenApiRoute } from './routes/openapi.ts';
+import { registerGetEvents } from './routes/v1/events/get.ts';
+import { registerPostEvents } from './routes/v1/events/post.ts';
+import { registerKeyRoutes } from './routes/v1/keys/keys.ts';
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /** One line for the OpenAPI document. */
+    summary?: string;
+    /** What the route does, for the OpenAPI document. */
+    description?: string;
+    /** OpenAPI tags. */
+    tags?: string[];
+  }
+  interface FastifyContextConfig {
+    /** Scope a caller needs; `public` routes need no credentials (health only). */
+    scope?: Scope | 'any' | 'public';
+    /** Whether admission control may shed this route (health and metrics stay reachable). */
+    shed?: boolean;
+  }
+  interface FastifyRequest {
+    /** The authenticated caller, set before the handler runs. */
+    principal: Principal | null;
+    /** The body as received, for idempotency fingerprints. */
+    rawBody: string | null;
+  }
+}
+
+/** What the API needs from the rest of Weft. */
+export interface ApiDeps {
+  store: Store;
+  keys: ApiKeyService;
+  appendEvents: AppendEvents;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/** Tuning of the API server; the composition root fills it from config. */
+export interface ApiOptions {
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  trustProxy: boolean;
+  maxPendingEvents: number;
+  maxInFlightRequests: number;
+  maxEventLoopDelayMs: number;
+  retryAfterSeconds: number;
+  /** Weft's version, reported by /health and the OpenAPI document. */
+  version: string;
+}
+
+/** A running API: the Fastify instance plus what graceful shutdown needs. */
+export interface Api {
+  app: FastifyInstance;
+  /** Starts refusing new requests with 503 shutting_down (in-flight ones finish). */
+  beginShutdown(): void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The principal of an authenticated request; throws if the route skipped authentication. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AccessError('unauthenticated', 'This request carries no verified credentials.');
+  return request.principal;
+}
+
+/** Builds the HTTP API: routes, credentials, admission control, problem+json errors, metrics. */
+export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Per-request log lines would cost more than the request at ingest rates; rejections are logged with their reason.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    trustProxy: options.trustProxy,
+    return503OnClosing: true,
+    genReqId: (raw) => {
+      const given = raw.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+  });
+  app.decorateRequest('principal', null);
+  app.decorateRequest('rawBody', null);
+
+  let inFlight = 0;
+  let closing = false;
+
+  app.addHook('onRequest', async (request, reply) => {
+    inFlight++;
+    reply.header('x-request-id', request.id);
+    const config = request.routeOptions.config;
+    if (config.shed !== false) {
+      if (closing) throw new CapacityError('shutting_down', 'Weft is shutting down; retry shortly.', { retryAfterSeconds: options.retryAfterSeconds });
+      if (inFlight > options.maxInFlightRequests) {
+        deps.metrics.shed.inc({ reason: 'in_flight' });
+        throw new CapacityError('overloaded', `Weft is at capacity (${options.maxInFlightRequests} requests in flight); retry after the indicated time.`, {
+          retryAfterSeconds: options.retryAfterSeconds,
+        });
+      }
+      if (request.method === 'POST' && deps.store.pendingEvents() >= options.maxPendingEvents) {
+        deps.metrics.shed.inc({ reason: 'write_queue' });
+        throw new CapacityError('overloaded', 'Weft\'s write queue is full; retry after the indicated time.', { retryAfterSeconds: options.retryAfterSeconds });
+      }
+    }
+    const scope = config.scope ?? 'any';
+    if (scope === 'public') return;
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : header === undefined ? undefined : '';
+    if (header !== undefined && token === '') throw new AccessError('invalid_credentials', 'Send the API key as "Authorization: Bearer <key>".');
+    const principal = await deps.keys.verify(token);
+    if (scope !== 'any') requireScope(principal, scope);
+    request.principal = principal;
+  });
+
+  const settle = (): void => {
+    inFlight--;
+  };
+  app.addHook('onResponse', async (request, reply) => {
+    settle();
+    deps.metrics.httpDuration.observe({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onRequestAbort', (_request, done) => {
+    settle();
+    done();
+  });
+
+  if (options.maxEventLoopDelayMs > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: options.maxEventLoopDelayMs,
+      sampleInterval: 100,
+      pressureHandler: (request) => {
+        if (request.routeOptions.config.shed === false) return undefined;
+        deps.metrics.shed.inc({ reason: 'event_loop_delay' });
+        return Promise.reject(
+          new CapacityError('overloaded', 'Weft is over capacity (event loop delay); retry after the indicated time.', { retryAfterSeconds: options.retryAfterSeconds }),
+        );
+      },
+    });
+  }
+
+  app.setErrorHandler((error, request, reply) => {
+    const weftError = fromRequestError(error);
+    deps.metrics.rejected.inc({ code: weftError.code });
+    const context = { requestId: request.id, route: request.routeOptions.url, keyId: request.principal?.keyId, code: weftError.code };
+    if (weftError.httpStatus >= 500 && weftError.code !== 'overloaded' && weftError.code !== 'shutting_down') {
+      request.log.error({ ...context, err: error }, weftError.message);
+    } else {
+      const pointers = weftError.problems.slice(0, 10).map((problem) => `${problem.pointer} ${problem.message}`);
+      request.log.info({ ...context, problems: pointers.length ? pointers : undefined }, `request rejected: ${weftError.message}`);
+    }
+    return sendProblem(reply, weftError);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new InputError('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /openapi.json for the API.`);
+    deps.metrics.rejected.inc({ code: error.code });
+    return sendProblem(reply, error);
+  });
+
+  registerOpenApiRoute(app, options.version);
+  registerHealthRoutes(app, { store: deps.store, version: options.version, isClosing: () => closing });
+  registerMetricsRoute(app, deps.metrics);
+  registerPostEvents(app, deps.appendEvents);
+  registerGetEvents(app, deps.store);
+  registerKeyRoutes(app, deps.keys);
+
+  await app.ready();
+  return {
+    app,
+    beginShutdown() {
+      closing = true;
+    },
+  };
+}

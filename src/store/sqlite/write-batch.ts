@@ -1,0 +1,164 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DependencyError } from '../../errors/index.ts';
+import type { CommitResult } from '../../ports/store.ts';
+import {
+  planBatch,
+  snapshotKey,
+  snapshotRequest,
+  type BatchPlan,
+  type BatchSnapshot,
+  type ExistingEvent,
+  type ExistingIdempotency,
+  type PlannableUnit,
+} from '../plan-batch.ts';
+
+// The write side of the embedded store. It runs on the writer thread (writer-thread.ts), so the
+// flush to disk and WAL checkpoints never block the thread that serves HTTP.
+
+/** Column list of the `events` table, in the order the adapter reads and writes it. */
+export const EVENT_COLUMNS = 'position, id, source, type, subject, sequence, time, recorded_at, dataschema, traceparent, tracestate, data';
+
+/** Opens a connection with the settings every connection of the store uses. */
+export function openDatabase(path: string, busyTimeoutMs: number): DatabaseSync {
+  const db = new DatabaseSync(path);
+  // WAL lets readers (the API, the CLI) run beside the writer; synchronous=FULL fsyncs the WAL at
+  // every commit, so an acknowledged write survives a crash of the process or the machine.
+  db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  return db;
+}
+
+// Primary result codes that mean the store, not the unit, failed: busy/locked by another process,
+// read-only, I/O error, disk full, cannot open, lock protocol error.
+const STORE_FAILURES = new Set([5, 6, 8, 10, 13, 14, 15]);
+
+/** Whether a SQLite error means the store is unavailable (worth retrying) rather than a bad unit. */
+export function isStoreFailure(error: unknown): boolean {
+  const code = (error as { errcode?: number } | null)?.errcode;
+  return typeof code === 'number' && STORE_FAILURES.has(code & 0xff);
+}
+
+/** The error a caller sees for a SQLite failure. */
+export function storeFailure(message: string, cause?: unknown): DependencyError {
+  return new DependencyError('store_unavailable', `The embedded store could not write (${message}); nothing was written.`, { cause });
+}
+
+/** A synchronous writer of group-commit batches on one connection. */
+export interface SqliteWriter {
+  /** Writes a batch in one transaction, at commit time `now`. */
+  writeBatch(units: readonly PlannableUnit[], now: string): CommitResult[];
+  /** Runs one statement outside the group commit (API keys, maintenance); returns the changed row count. */
+  run(sql: string, params: readonly (string | number | null)[]): number;
+}
+
+/** Creates the batch writer over a connection of a migrated database. */
+export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
+  const cache = new Map<string, StatementSync>();
+  const w = (sql: string): StatementSync => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+
+  function readSnapshot(units: readonly PlannableUnit[], now: string): BatchSnapshot {
+    const request = snapshotRequest(units);
+    const lastPosition = (w('SELECT COALESCE(MAX(position), 0) AS p FROM events').get() as { p: number }).p;
+    const idempotency = new Map<string, ExistingIdempotency>();
+    for (const { scope, key } of request.idempotency) {
+      const row = w('SELECT fingerprint, result FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?').get(scope, key, now) as
+        | { fingerprint: string; result: string }
+        | undefined;
+      if (row) idempotency.set(snapshotKey(scope, key), { fingerprint: row.fingerprint, events: JSON.parse(row.result) });
+    }
+    const versions = new Map<string, number>();
+    for (const subject of request.subjects) {
+      versions.set(subject, (w('SELECT COALESCE(MAX(sequence), 0) AS v FROM events WHERE subject = ?').get(subject) as { v: number }).v);
+    }
+    const events = new Map<string, ExistingEvent>();
+    for (const { source, id } of request.events) {
+      const row = w('SELECT position, sequence, type, subject, data FROM events WHERE source = ? AND id = ?').get(source, id) as
+        | { position: number; sequence: number; type: string; subject: string; data: string }
+        | undefined;
+      if (row) events.set(snapshotKey(source, id), { position: row.position, sequence: row.sequence, type: row.type, subject: row.subject, dataText: row.data });
+    }
+    const xrefs = new Map<string, string>();
+    for (const { entity, system, externalId } of request.xrefs) {
+      const row = w('SELECT canonical_id FROM xrefs WHERE entity = ? AND system = ? AND external_id = ?').get(entity, system, externalId) as
+        | { canonical_id: string }
+        | undefined;
+      if (row) xrefs.set(snapshotKey(entity, system, externalId), row.canonical_id);
+    }
+    return { lastPosition, idempotency, versions, events, xrefs };
+  }
+
+  function writePlan(plan: BatchPlan, now: string): void {
+    const insertEvent = w(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const row of plan.events) {
+      const e = row.event;
+      insertEvent.run(row.position, e.id, e.source, e.type, e.subject, row.sequence, e.time, now, e.dataschema ?? null, e.traceparent ?? null, e.tracestate ?? null, row.dataText);
+    }
+    for (const claim of plan.idempotency) {
+      w(
+        `INSERT INTO idempotency_keys (scope, key, fingerprint, result, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (scope, key) DO UPDATE SET fingerprint = excluded.fingerprint, result = excluded.result, created_at = excluded.created_at, expires_at = excluded.expires_at`,
+      ).run(claim.scope, claim.key, claim.fingerprint, JSON.stringify(claim.events), now, claim.expiresAt);
+    }
+    for (const [consumer, position] of plan.checkpoints) {
+      w(
+        `INSERT INTO checkpoints (consumer, position, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (consumer) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+      ).run(consumer, position, now);
+    }
+    for (const x of plan.xrefs) {
+      w('INSERT INTO xrefs (entity, system, external_id, canonical_id, created_at) VALUES (?, ?, ?, ?, ?)').run(x.entity, x.system, x.externalId, x.canonicalId, now);
+    }
+    for (const c of plan.commands) {
+      w(
+        `INSERT INTO outbox (id, target, action, key, payload, available_at, created_at, updated_at, causation_id, traceparent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(c.id, c.target, c.action, c.key, JSON.stringify(c.payload ?? null), c.availableAt ?? now, now, now, c.causationId ?? null, c.traceparent ?? null);
+    }
+    for (const s of plan.settlements) {
+      const status = s.outcome === 'retry' ? 'pending' : s.outcome;
+      w('UPDATE outbox SET status = ?, attempts = attempts + 1, available_at = COALESCE(?, available_at), updated_at = ? WHERE id = ?').run(
+        status,
+        s.availableAt ?? null,
+        now,
+        s.id,
+      );
+    }
+    for (const op of plan.timers) {
+      if (op.op === 'schedule') {
+        const t = op.timer;
+        w(
+          `INSERT INTO timers (id, key, kind, due_at, payload, status, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)
+           ON CONFLICT (id) DO UPDATE SET key = excluded.key, kind = excluded.kind, due_at = excluded.due_at, payload = excluded.payload, status = 'pending', updated_at = excluded.updated_at`,
+        ).run(t.id, t.key, t.kind, t.dueAt, JSON.stringify(t.payload ?? null), now);
+      } else {
+        w("UPDATE timers SET status = ?, updated_at = ? WHERE id = ? AND status = 'pending'").run(op.op === 'cancel' ? 'cancelled' : 'fired', now, op.id);
+      }
+    }
+  }
+
+  return {
+    writeBatch(units, now) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const plan = planBatch(units, readSnapshot(units, now), now);
+        writePlan(plan, now);
+        db.exec('COMMIT');
+        return plan.results;
+      } catch (error) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    run(sql, params) {
+      return Number(w(sql).run(...params).changes);
+    },
+  };
+}
