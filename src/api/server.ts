@@ -1,12 +1,12 @@
-import underPressure from '@fastify/under-pressure';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { requireScope, type ApiKeyService, type Principal, type Scope } from '../access/api-keys.ts';
-import { AccessError, CapacityError, InputError } from '../errors/index.ts';
+import { AccessError, InputError } from '../errors/index.ts';
 import type { AppendEvents } from '../ingest/append-events.ts';
 import type { Store } from '../ports/store.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import { createAdmission } from './admission.ts';
 import { fromRequestError, sendProblem } from './problem.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
@@ -96,26 +96,14 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   app.decorateRequest('principal', null);
   app.decorateRequest('rawBody', null);
 
-  let inFlight = 0;
-  let closing = false;
+  const admission = createAdmission(options, { pendingEvents: () => deps.store.pendingEvents(), metrics: deps.metrics });
+  app.addHook('onClose', async () => admission.stop());
 
+  // One hook for everything before the body is read: admission first (cheapest), then credentials.
   app.addHook('onRequest', async (request, reply) => {
-    inFlight++;
     reply.header('x-request-id', request.id);
     const config = request.routeOptions.config;
-    if (config.shed !== false) {
-      if (closing) throw new CapacityError('shutting_down', 'Weft is shutting down; retry shortly.', { retryAfterSeconds: options.retryAfterSeconds });
-      if (inFlight > options.maxInFlightRequests) {
-        deps.metrics.shed.inc({ reason: 'in_flight' });
-        throw new CapacityError('overloaded', `Weft is at capacity (${options.maxInFlightRequests} requests in flight); retry after the indicated time.`, {
-          retryAfterSeconds: options.retryAfterSeconds,
-        });
-      }
-      if (request.method === 'POST' && deps.store.pendingEvents() >= options.maxPendingEvents) {
-        deps.metrics.shed.inc({ reason: 'write_queue' });
-        throw new CapacityError('overloaded', 'Weft\'s write queue is full; retry after the indicated time.', { retryAfterSeconds: options.retryAfterSeconds });
-      }
-    }
+    admission.admit(config.shed === false ? 'exempt' : request.method === 'POST' ? 'write' : 'read');
     const scope = config.scope ?? 'any';
     if (scope === 'public') return;
     const header = request.headers.authorization;
@@ -125,32 +113,14 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
     if (scope !== 'any') requireScope(principal, scope);
     request.principal = principal;
   });
-
-  const settle = (): void => {
-    inFlight--;
-  };
   app.addHook('onResponse', async (request, reply) => {
-    settle();
+    admission.release();
     deps.metrics.httpDuration.observe({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);
   });
   app.addHook('onRequestAbort', (_request, done) => {
-    settle();
+    admission.release();
     done();
   });
-
-  if (options.maxEventLoopDelayMs > 0) {
-    await app.register(underPressure, {
-      maxEventLoopDelay: options.maxEventLoopDelayMs,
-      sampleInterval: 100,
-      pressureHandler: (request) => {
-        if (request.routeOptions.config.shed === false) return undefined;
-        deps.metrics.shed.inc({ reason: 'event_loop_delay' });
-        return Promise.reject(
-          new CapacityError('overloaded', 'Weft is over capacity (event loop delay); retry after the indicated time.', { retryAfterSeconds: options.retryAfterSeconds }),
-        );
-      },
-    });
-  }
 
   app.setErrorHandler((error, request, reply) => {
     const weftError = fromRequestError(error);
@@ -171,6 +141,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   });
 
   registerOpenApiRoute(app, options.version);
+  let closing = false;
   registerHealthRoutes(app, { store: deps.store, version: options.version, isClosing: () => closing });
   registerMetricsRoute(app, deps.metrics);
   registerPostEvents(app, deps.appendEvents);
@@ -182,6 +153,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
     app,
     beginShutdown() {
       closing = true;
+      admission.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createApiKeyService } from '../access/api-keys.ts';
 import { buildApi } from '../api/server.ts';
 import type { Config } from '../config/schema.ts';
+import { precompileEventValidators } from '../domain/events/validate.ts';
 import { createAppendEvents } from '../ingest/append-events.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
 import type { Store, StoreOptions } from '../ports/store.ts';
@@ -38,6 +39,8 @@ export type Announce = (text: string) => void;
 /** Starts the hub: store, API, maintenance. Prints the URL, and on first start an admin key, through `announce`. */
 export async function startHub(config: Config, options: { announce?: Announce; clock?: Clock } = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
+  // Compile every event validator now, so no early request pays for it.
+  precompileEventValidators();
   const logger = createLogger({ level: config.log.level });
   const ids = createIdGenerator(clock);
   const metrics = createMetrics();

@@ -70,8 +70,8 @@ const Ingest = Type.Object(
     }),
     maxEventLoopDelayMs: Type.Integer({
       minimum: 0,
-      default: 1000,
-      description: 'Event-loop delay past which Weft sheds load (0 disables the check).',
+      default: 500,
+      description: 'p99 event-loop delay over the last second past which Weft sheds load with 503 (0 disables the check).',
     }),
     retryAfterSeconds: Type.Integer({ minimum: 1, default: 1, description: 'Retry-After sent with 429/503 answers.' }),
     idempotencyTtlHours: Type.Integer({ minimum: 1, default: 72, description: 'How long an Idempotency-Key is remembered.' }),

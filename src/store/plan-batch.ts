@@ -41,9 +41,17 @@ function dataTextOf(event: NewEvent | SerializedEvent): string {
 export interface EventRow {
   event: NewEvent | SerializedEvent;
   position: number;
+  /** The subject's compact numeric id (indexes stay small: `(sid, sequence)` instead of text). */
+  subjectId: number;
   sequence: number;
   /** `JSON.stringify(event.data)`, computed once. */
   dataText: string;
+}
+
+/** A subject's numeric id and how many events it holds. */
+export interface SubjectState {
+  sid: number;
+  version: number;
 }
 
 /** What the log already holds for a (source, id). */
@@ -64,10 +72,12 @@ export interface ExistingIdempotency {
 /** The rows a batch reads before deciding; keys built with `snapshotKey`. */
 export interface BatchSnapshot {
   lastPosition: number;
+  /** Highest subject id in use (0 when none). */
+  lastSubjectId: number;
   /** By `snapshotKey(scope, key)`; only keys that have not expired. */
   idempotency: ReadonlyMap<string, ExistingIdempotency>;
-  /** Number of events per subject, for every subject the batch touches. */
-  versions: ReadonlyMap<string, number>;
+  /** Id and number of events of every existing subject the batch touches. */
+  subjects: ReadonlyMap<string, SubjectState>;
   /** By `snapshotKey(source, id)`, for every event the batch appends. */
   events: ReadonlyMap<string, ExistingEvent>;
   /** By `snapshotKey(entity, system, externalId)`, for every cross-reference the batch adds. */
@@ -89,6 +99,8 @@ export type TimerOp = { op: 'schedule'; timer: Timer } | { op: 'cancel'; id: str
 export interface BatchPlan {
   results: CommitResult[];
   events: EventRow[];
+  /** Final state of every subject the batch appended to; `created` ones are new rows. */
+  subjects: Map<string, SubjectState & { created: boolean }>;
   idempotency: { scope: string; key: string; fingerprint: string; expiresAt: string; events: AppendedEvent[] }[];
   checkpoints: Map<string, number>;
   xrefs: CrossReference[];
@@ -131,6 +143,7 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
   const plan: BatchPlan = {
     results: [],
     events: [],
+    subjects: new Map(),
     idempotency: [],
     checkpoints: new Map(),
     xrefs: [],
@@ -140,7 +153,8 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
   };
   // Overlays: what earlier units of this batch have written, on top of the snapshot.
   const idempotency = new Map(snapshot.idempotency);
-  const versions = new Map(snapshot.versions);
+  const subjects = new Map(snapshot.subjects);
+  let lastSubjectId = snapshot.lastSubjectId;
   const events = new Map(snapshot.events);
   const xrefs = new Map(snapshot.xrefs);
   let position = snapshot.lastPosition;
@@ -162,7 +176,7 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
       }
     }
     for (const expectation of unit.expect ?? []) {
-      const actual = versions.get(expectation.subject) ?? 0;
+      const actual = subjects.get(expectation.subject)?.version ?? 0;
       if (actual !== expectation.version) {
         return { status: 'version_conflict', subject: expectation.subject, expected: expectation.version, actual };
       }
@@ -177,7 +191,8 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     }
     const appended: AppendedEvent[] = [];
     const rows: EventRow[] = [];
-    const localVersions = new Map<string, number>();
+    const localSubjects = new Map<string, SubjectState & { created: boolean }>();
+    let newSubjects = 0;
     const localEvents = new Map<string, ExistingEvent>();
     for (const event of unit.events ?? []) {
       const key = snapshotKey(event.source, event.id);
@@ -190,9 +205,18 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
         appended.push({ id: event.id, source: event.source, subject: event.subject, position: existing.position, sequence: existing.sequence, duplicate: true });
         continue;
       }
-      const sequence = (localVersions.get(event.subject) ?? versions.get(event.subject) ?? 0) + 1;
-      localVersions.set(event.subject, sequence);
-      const row: EventRow = { event, position: position + rows.length + 1, sequence, dataText };
+      let subject = localSubjects.get(event.subject);
+      if (!subject) {
+        const known = subjects.get(event.subject);
+        // A subject first seen in an earlier unit of this batch is still `created` for the writer.
+        subject = known
+          ? { ...known, created: plan.subjects.get(event.subject)?.created ?? false }
+          : { sid: lastSubjectId + ++newSubjects, version: 0, created: true };
+        localSubjects.set(event.subject, subject);
+      }
+      subject.version++;
+      const sequence = subject.version;
+      const row: EventRow = { event, position: position + rows.length + 1, subjectId: subject.sid, sequence, dataText };
       rows.push(row);
       localEvents.set(key, { position: row.position, sequence, type: event.type, subject: event.subject, dataText });
       appended.push({ id: event.id, source: event.source, subject: event.subject, position: row.position, sequence, duplicate: false });
@@ -200,7 +224,11 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
 
     // The unit holds: make its effects visible to the units after it, and queue its rows.
     position += rows.length;
-    for (const [subject, version] of localVersions) versions.set(subject, version);
+    lastSubjectId += newSubjects;
+    for (const [name, subject] of localSubjects) {
+      subjects.set(name, { sid: subject.sid, version: subject.version });
+      plan.subjects.set(name, subject);
+    }
     for (const [key, existing] of localEvents) events.set(key, existing);
     for (const xref of newXrefs) xrefs.set(snapshotKey(xref.entity, xref.system, xref.externalId), xref.canonicalId);
     plan.events.push(...rows);

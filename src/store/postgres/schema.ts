@@ -12,12 +12,19 @@ import { ConfigError } from '../../errors/index.ts';
 
 const migrations: readonly string[] = [
   `
+  CREATE TABLE {s}.subjects (
+    subject  text PRIMARY KEY,
+    sid      bigint NOT NULL UNIQUE,
+    version  integer NOT NULL
+  );
+
   CREATE TABLE {s}.events (
     position     bigint PRIMARY KEY,
     id           text NOT NULL,
     source       text NOT NULL,
     type         text NOT NULL,
     subject      text NOT NULL,
+    sid          bigint NOT NULL,
     sequence     integer NOT NULL,
     time         text NOT NULL,
     recorded_at  timestamptz NOT NULL,
@@ -26,9 +33,8 @@ const migrations: readonly string[] = [
     tracestate   text,
     data         json NOT NULL
   );
-  CREATE UNIQUE INDEX events_source_id ON {s}.events (source, id);
-  CREATE UNIQUE INDEX events_subject_sequence ON {s}.events (subject, sequence);
-  CREATE INDEX events_id ON {s}.events (id);
+  CREATE UNIQUE INDEX events_id_source ON {s}.events (id, source);
+  CREATE UNIQUE INDEX events_sid_sequence ON {s}.events (sid, sequence);
 
   CREATE TABLE {s}.checkpoints (
     consumer    text PRIMARY KEY,

@@ -99,7 +99,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     readSubject: async (subject, { afterSequence = 0, limit }) =>
       (
-        await read<EventRow>('read_subject', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE subject = $1 AND sequence > $2 ORDER BY sequence LIMIT $3`, [subject, afterSequence, limit])
+        await read<EventRow>('read_subject', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE sid = (SELECT sid FROM {s}.subjects WHERE subject = $1) AND sequence > $2 ORDER BY sequence LIMIT $3`, [subject, afterSequence, limit])
       ).map(eventFromRow),
     eventAt: async (position) => {
       const [row] = await read<EventRow>('event_at', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE position = $1`, [position]);
@@ -108,7 +108,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     eventsWithId: async (id) => (await read<EventRow>('events_with_id', `SELECT ${EVENT_COLUMNS} FROM {s}.events WHERE id = $1 ORDER BY position`, [id])).map(eventFromRow),
     lastPosition: async () => (await read<{ p: number }>('last_position', 'SELECT COALESCE(MAX(position), 0) AS p FROM {s}.events'))[0]?.p ?? 0,
     subjectVersion: async (subject) =>
-      (await read<{ v: number }>('subject_version', 'SELECT COALESCE(MAX(sequence), 0) AS v FROM {s}.events WHERE subject = $1', [subject]))[0]?.v ?? 0,
+      (await read<{ v: number }>('subject_version', 'SELECT version AS v FROM {s}.subjects WHERE subject = $1', [subject]))[0]?.v ?? 0,
 
     checkpoint: async (consumer) => (await read<{ position: number }>('checkpoint', 'SELECT position FROM {s}.checkpoints WHERE consumer = $1', [consumer]))[0]?.position ?? 0,
 

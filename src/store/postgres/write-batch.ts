@@ -2,7 +2,7 @@ import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { Clock } from '../../ports/clock.ts';
 import type { Timer, UnitOfWork } from '../../ports/store.ts';
 import type { BatchWriter, UnitOutcome } from '../group-commit.ts';
-import { planBatch, snapshotKey, snapshotRequest, type BatchPlan, type BatchSnapshot, type ExistingEvent, type ExistingIdempotency } from '../plan-batch.ts';
+import { planBatch, snapshotKey, snapshotRequest, type BatchPlan, type BatchSnapshot, type ExistingEvent, type ExistingIdempotency, type SubjectState } from '../plan-batch.ts';
 import { run, storeError } from './connection.ts';
 
 // The write side of the PostgreSQL store: one transaction per group-commit batch, in two round
@@ -33,7 +33,7 @@ export function createBatchWriter({ pool, sql, lockKey, clock }: BatchWriterDeps
   // granted (the server runs pipelined statements one after another), so it sees everything the
   // previous lock holder committed. A transaction-wide snapshot would predate the lock.
   const begin = sql(
-    `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${lockKey[0]}, ${lockKey[1]}); SELECT COALESCE(MAX(position), 0) AS p FROM {s}.events`,
+    `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${lockKey[0]}, ${lockKey[1]}); SELECT COALESCE(MAX(position), 0) AS p, (SELECT COALESCE(MAX(sid), 0) FROM {s}.subjects) AS s FROM {s}.events`,
   );
 
   /** Sends statements back to back on the pipelined connection and waits for all of them. */
@@ -58,12 +58,13 @@ export function createBatchWriter({ pool, sql, lockKey, clock }: BatchWriterDeps
     try {
       const request = snapshotRequest(units);
       const reads = snapshotStatements(request, now);
-      const opened = run(client, undefined, begin) as unknown as Promise<QueryResult<{ p: number }>[]>;
+      const opened = run(client, undefined, begin) as unknown as Promise<QueryResult<{ p: number; s: number }>[]>;
       const [[, , last], results] = await Promise.all([opened, pipeline(client, reads.map(([, statement]) => statement))]);
       const snapshot: BatchSnapshot = {
         lastPosition: (last?.rows[0]?.p as number | undefined) ?? 0,
+        lastSubjectId: (last?.rows[0]?.s as number | undefined) ?? 0,
         idempotency: new Map(),
-        versions: new Map(),
+        subjects: new Map(),
         events: new Map(),
         xrefs: new Map(),
       };
@@ -108,17 +109,12 @@ function snapshotStatements(request: ReturnType<typeof snapshotRequest>, now: st
     ]);
   }
   if (request.subjects.length > 0) {
-    // One backwards probe of events_subject_sequence per subject, all in one statement.
     reads.push([
       (snapshot, rows) => {
-        const map = snapshot.versions as Map<string, number>;
-        for (const row of rows) map.set(row.subject, row.v);
+        const map = snapshot.subjects as Map<string, SubjectState>;
+        for (const row of rows) map.set(row.subject, { sid: row.sid, version: row.version });
       },
-      [
-        'snap_versions',
-        `SELECT r.subject, (SELECT COALESCE(MAX(e.sequence), 0) FROM {s}.events e WHERE e.subject = r.subject) AS v FROM unnest($1::text[]) AS r(subject)`,
-        [request.subjects],
-      ],
+      ['snap_subjects', `SELECT s.subject, s.sid, s.version FROM {s}.subjects s WHERE s.subject = ANY($1::text[])`, [request.subjects]],
     ]);
   }
   if (request.events.length > 0) {
@@ -160,10 +156,10 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
   if (events.length > 0) {
     writes.push([
       'ins_events',
-      `INSERT INTO {s}.events (${EVENT_COLUMNS})
-       SELECT position, id, source, type, subject, sequence, time, $12, dataschema, traceparent, tracestate, data::json
-       FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-         AS r(position, id, source, type, subject, sequence, time, dataschema, traceparent, tracestate, data)`,
+      `INSERT INTO {s}.events (${EVENT_COLUMNS}, sid)
+       SELECT position, id, source, type, subject, sequence, time, $12, dataschema, traceparent, tracestate, data::json, sid
+       FROM unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int4[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $13::int8[])
+         AS r(position, id, source, type, subject, sequence, time, dataschema, traceparent, tracestate, data, sid)`,
       [
         events.map((r) => r.position),
         events.map((r) => r.event.id),
@@ -177,7 +173,16 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
         events.map((r) => r.event.tracestate ?? null),
         events.map((r) => r.dataText),
         now,
+        events.map((r) => r.subjectId),
       ],
+    ]);
+    const subjects = [...plan.subjects];
+    writes.push([
+      'ups_subjects',
+      `INSERT INTO {s}.subjects (subject, sid, version)
+       SELECT subject, sid, version FROM unnest($1::text[], $2::int8[], $3::int4[]) AS r(subject, sid, version)
+       ON CONFLICT (subject) DO UPDATE SET version = excluded.version`,
+      [subjects.map(([subject]) => subject), subjects.map(([, state]) => state.sid), subjects.map(([, state]) => state.version)],
     ]);
   }
   const claims = plan.idempotency;

@@ -3,15 +3,26 @@ import { ConfigError } from '../../errors/index.ts';
 
 // Migrations of the embedded store, applied in order at open. A migration is never edited once
 // released; a change is a new entry. Times are ISO 8601 UTC text (toISOString form, so they sort).
+//
+// Index layout is what write throughput hangs on: every index of `events` is updated per event.
+// (id, source) serves duplicate detection and lookup by id, and appends when ids are ULIDs; subjects
+// get a small integer id so the per-subject order index holds two integers per entry, not text.
 
 const migrations: readonly string[] = [
   `
+  CREATE TABLE subjects (
+    subject  TEXT PRIMARY KEY,
+    sid      INTEGER NOT NULL UNIQUE,
+    version  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
   CREATE TABLE events (
     position     INTEGER PRIMARY KEY,
     id           TEXT NOT NULL,
     source       TEXT NOT NULL,
     type         TEXT NOT NULL,
     subject      TEXT NOT NULL,
+    sid          INTEGER NOT NULL,
     sequence     INTEGER NOT NULL,
     time         TEXT NOT NULL,
     recorded_at  TEXT NOT NULL,
@@ -20,9 +31,8 @@ const migrations: readonly string[] = [
     tracestate   TEXT,
     data         TEXT NOT NULL
   );
-  CREATE UNIQUE INDEX events_source_id ON events (source, id);
-  CREATE UNIQUE INDEX events_subject_sequence ON events (subject, sequence);
-  CREATE INDEX events_id ON events (id);
+  CREATE UNIQUE INDEX events_id_source ON events (id, source);
+  CREATE UNIQUE INDEX events_sid_sequence ON events (sid, sequence);
 
   CREATE TABLE checkpoints (
     consumer    TEXT PRIMARY KEY,

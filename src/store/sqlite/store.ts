@@ -126,7 +126,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }),
     readSubject: (subject, { afterSequence = 0, limit }) =>
       read(() =>
-        (r(`SELECT ${EVENT_COLUMNS} FROM events WHERE subject = ? AND sequence > ? ORDER BY sequence LIMIT ?`).all(subject, afterSequence, limit) as unknown as EventRow[]).map(
+        (
+          r(`SELECT ${EVENT_COLUMNS} FROM events WHERE sid = (SELECT sid FROM subjects WHERE subject = ?) AND sequence > ? ORDER BY sequence LIMIT ?`).all(
+            subject,
+            afterSequence,
+            limit,
+          ) as unknown as EventRow[]
+        ).map(
           eventFromRow,
         ),
       ),
@@ -137,7 +143,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }),
     eventsWithId: (id) => read(() => (r(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = ? ORDER BY position`).all(id) as unknown as EventRow[]).map(eventFromRow)),
     lastPosition: () => read(() => (r('SELECT COALESCE(MAX(position), 0) AS p FROM events').get() as { p: number }).p),
-    subjectVersion: (subject) => read(() => (r('SELECT COALESCE(MAX(sequence), 0) AS v FROM events WHERE subject = ?').get(subject) as { v: number }).v),
+    subjectVersion: (subject) => read(() => (r('SELECT version FROM subjects WHERE subject = ?').get(subject) as { version: number } | undefined)?.version ?? 0),
 
     checkpoint: (consumer) => read(() => (r('SELECT position FROM checkpoints WHERE consumer = ?').get(consumer) as { position: number } | undefined)?.position ?? 0),
 

@@ -10,6 +10,7 @@ import {
   type ExistingEvent,
   type ExistingIdempotency,
   type PlannableUnit,
+  type SubjectState,
 } from '../plan-batch.ts';
 
 // The write side of the embedded store. It runs on the writer thread (writer-thread.ts), so the
@@ -26,6 +27,10 @@ export function openDatabase(path: string, busyTimeoutMs: number): DatabaseSync 
   db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
+  // A larger page cache and fewer, larger checkpoints: index pages of many subjects are dirtied by
+  // every batch, and checkpointing every 1,000 pages (the default) rewrote them over and over.
+  db.exec('PRAGMA cache_size = -65536');
+  db.exec('PRAGMA wal_autocheckpoint = 10000');
   return db;
 }
 
@@ -67,6 +72,7 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
   function readSnapshot(units: readonly PlannableUnit[], now: string): BatchSnapshot {
     const request = snapshotRequest(units);
     const lastPosition = (w('SELECT COALESCE(MAX(position), 0) AS p FROM events').get() as { p: number }).p;
+    const lastSubjectId = (w('SELECT COALESCE(MAX(sid), 0) AS s FROM subjects').get() as { s: number }).s;
     const idempotency = new Map<string, ExistingIdempotency>();
     for (const { scope, key } of request.idempotency) {
       const row = w('SELECT fingerprint, result FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at > ?').get(scope, key, now) as
@@ -74,13 +80,14 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
         | undefined;
       if (row) idempotency.set(snapshotKey(scope, key), { fingerprint: row.fingerprint, events: JSON.parse(row.result) });
     }
-    const versions = new Map<string, number>();
+    const subjects = new Map<string, SubjectState>();
     for (const subject of request.subjects) {
-      versions.set(subject, (w('SELECT COALESCE(MAX(sequence), 0) AS v FROM events WHERE subject = ?').get(subject) as { v: number }).v);
+      const row = w('SELECT sid, version FROM subjects WHERE subject = ?').get(subject) as SubjectState | undefined;
+      if (row) subjects.set(subject, { sid: row.sid, version: row.version });
     }
     const events = new Map<string, ExistingEvent>();
     for (const { source, id } of request.events) {
-      const row = w('SELECT position, sequence, type, subject, data FROM events WHERE source = ? AND id = ?').get(source, id) as
+      const row = w('SELECT position, sequence, type, subject, data FROM events WHERE id = ? AND source = ?').get(id, source) as
         | { position: number; sequence: number; type: string; subject: string; data: string }
         | undefined;
       if (row) events.set(snapshotKey(source, id), { position: row.position, sequence: row.sequence, type: row.type, subject: row.subject, dataText: row.data });
@@ -92,14 +99,18 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
         | undefined;
       if (row) xrefs.set(snapshotKey(entity, system, externalId), row.canonical_id);
     }
-    return { lastPosition, idempotency, versions, events, xrefs };
+    return { lastPosition, lastSubjectId, idempotency, subjects, events, xrefs };
   }
 
   function writePlan(plan: BatchPlan, now: string): void {
-    const insertEvent = w(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insertEvent = w(`INSERT INTO events (${EVENT_COLUMNS}, sid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const row of plan.events) {
       const e = row.event;
-      insertEvent.run(row.position, e.id, e.source, e.type, e.subject, row.sequence, e.time, now, e.dataschema ?? null, e.traceparent ?? null, e.tracestate ?? null, row.dataText);
+      insertEvent.run(row.position, e.id, e.source, e.type, e.subject, row.sequence, e.time, now, e.dataschema ?? null, e.traceparent ?? null, e.tracestate ?? null, row.dataText, row.subjectId);
+    }
+    for (const [subject, state] of plan.subjects) {
+      if (state.created) w('INSERT INTO subjects (subject, sid, version) VALUES (?, ?, ?)').run(subject, state.sid, state.version);
+      else w('UPDATE subjects SET version = ? WHERE subject = ?').run(state.version, subject);
     }
     for (const claim of plan.idempotency) {
       w(

@@ -27,7 +27,8 @@ function idempotencyKey(header: string | string[] | undefined): string | undefin
 /** `POST /v1/events`: append one canonical event or a batch, durably, before answering. */
 export function registerPostEvents(app: FastifyInstance, appendEvents: AppendEvents): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  // Only JSON is accepted anywhere; text/plain would otherwise reach handlers as a string.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(Object.keys(shapes), { parseAs: 'string' }, (request, body, done) => {
     request.rawBody = body as string;
     parseJson(request, body as string, done);
