@@ -19,6 +19,12 @@ export interface GroupCommitOptions {
   maxBatchEvents: number;
   /** Called after each transaction. */
   onCommit?: ((stats: CommitBatchStats) => void) | undefined;
+  /**
+   * Batches handed to the writer before earlier ones are durable (default 1). A writer that takes
+   * batches in order and may merge queued ones into one transaction (the SQLite writer thread)
+   * keeps the caller's thread busy with new requests instead of idle while a commit is flushed.
+   */
+  maxInFlightBatches?: number;
 }
 
 interface Pending {
@@ -50,13 +56,14 @@ export function createGroupCommitter(write: BatchWriter, options: GroupCommitOpt
   let inFlightUnits = 0;
   let inFlightEvents = 0;
   let queuedEvents = 0;
-  let writing = false;
+  let writing = 0;
+  const maxInFlight = options.maxInFlightBatches ?? 1;
   let scheduled = false;
   let closing = false;
   let idle: (() => void) | undefined;
 
   const schedule = (): void => {
-    if (scheduled || writing || queue.length === 0) return;
+    if (scheduled || writing >= maxInFlight || queue.length === 0) return;
     scheduled = true;
     setImmediate(() => void flush());
   };
@@ -88,13 +95,15 @@ export function createGroupCommitter(write: BatchWriter, options: GroupCommitOpt
 
   const flush = async (): Promise<void> => {
     scheduled = false;
-    if (writing || queue.length === 0) return;
-    writing = true;
+    if (writing >= maxInFlight || queue.length === 0) return;
+    writing++;
     const batch = takeBatch();
     const events = batch.reduce((sum, pending) => sum + pending.events, 0);
     queuedEvents -= events;
-    inFlightUnits = batch.length;
-    inFlightEvents = events;
+    inFlightUnits += batch.length;
+    inFlightEvents += events;
+    // More work may already be waiting, and there may be room for another batch in flight.
+    schedule();
     const started = performance.now();
     try {
       const outcomes = await write(batch.map((pending) => pending.unit));
@@ -119,11 +128,11 @@ export function createGroupCommitter(write: BatchWriter, options: GroupCommitOpt
         for (const pending of batch) pending.reject(failure);
       }
     } finally {
-      writing = false;
-      inFlightUnits = 0;
-      inFlightEvents = 0;
+      writing--;
+      inFlightUnits -= batch.length;
+      inFlightEvents -= events;
       if (queue.length > 0) schedule();
-      else if (idle) idle();
+      else if (writing === 0 && idle) idle();
     }
   };
 
@@ -141,7 +150,7 @@ export function createGroupCommitter(write: BatchWriter, options: GroupCommitOpt
     pendingEvents: () => queuedEvents + inFlightEvents,
     close() {
       closing = true;
-      if (queue.length === 0 && !writing) return Promise.resolve();
+      if (queue.length === 0 && writing === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         idle = resolve;
         schedule();

@@ -6,10 +6,10 @@ import { DependencyError, WeftError, isErrorCode } from '../../errors/index.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
 import type { ApiKeyRecord, CommitResult, CrossReference, Store, StoredCommand, StoreOptions, Timer, UnitOfWork } from '../../ports/store.ts';
 import { createGroupCommitter } from '../group-commit.ts';
-import { serializeUnit } from '../plan-batch.ts';
 import { apiKeyFromRow, commandFromRow, eventFromRow, timerFromRow, type ApiKeyRow, type CommandRow, type EventRow, type TimerRow } from '../rows.ts';
 import { migrate } from './schema.ts';
 import { EVENT_COLUMNS, openDatabase, storeFailure } from './write-batch.ts';
+import type { CheckpointerData } from './checkpointer-thread.ts';
 import type { WriterData, WriterReply, WriterRequest } from './writer-thread.ts';
 
 /** Options of the embedded SQLite store. */
@@ -43,6 +43,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const worker = new Worker(new URL('./writer-thread.ts', import.meta.url), {
     workerData: { path: options.path, busyTimeoutMs } satisfies WriterData,
   });
+  const checkpointer = new Worker(new URL('./checkpointer-thread.ts', import.meta.url), {
+    workerData: { path: options.path, busyTimeoutMs, intervalMs: 200 } satisfies CheckpointerData,
+  });
+  checkpointer.unref();
+  checkpointer.on('error', () => undefined);
   const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextCall = 1;
   worker.on('message', (reply: WriterReply) => {
@@ -78,8 +83,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
 
   const committer = createGroupCommitter(
-    async (units) => (await call({ kind: 'batch', now: new Date(clock.now()).toISOString(), units: units.map(serializeUnit) })) as CommitResult[],
-    { maxBatchUnits: options.maxBatchUnits ?? 512, maxBatchEvents: 20_000, onCommit: options.onCommit },
+    async (units) =>
+      JSON.parse((await call({ kind: 'batch', now: new Date(clock.now()).toISOString(), units: JSON.stringify(units) })) as string) as CommitResult[],
+    // The writer thread merges batches that queue up behind a commit, so several may be in flight.
+    { maxBatchUnits: options.maxBatchUnits ?? 512, maxBatchEvents: 20_000, onCommit: options.onCommit, maxInFlightBatches: 8 },
   );
 
   const statements = new Map<string, StatementSync>();
@@ -215,7 +222,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       await committer.close();
       closed = true;
       if (!failed) await call({ kind: 'close' }).catch(() => undefined);
-      await worker.terminate();
+      checkpointer.postMessage({ kind: 'close' });
+      await Promise.all([worker.terminate(), checkpointer.terminate()]);
       statements.clear();
       reader.close();
     },
