@@ -50,6 +50,36 @@ describe('group commit', () => {
     assert.equal(committer.pendingUnits(), 0);
   });
 
+  it('hands further batches to a pipelining writer while earlier ones are still being written', async () => {
+    const started: number[] = [];
+    const releases: (() => void)[] = [];
+    const committer = createGroupCommitter(
+      async (units) => {
+        started.push(units.length);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return units.map(() => ok);
+      },
+      { maxBatchUnits: 100, maxBatchEvents: 1000, maxInFlightBatches: 2 },
+    );
+    const first = committer.submit(unit(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = [committer.submit(unit(1)), committer.submit(unit(1))];
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = committer.submit(unit(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(started, [1, 2], 'a second batch went out before the first was durable; the third waits for room');
+    assert.equal(committer.pendingUnits(), 4);
+    releases.shift()?.();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(started, [1, 2, 1]);
+    for (const release of releases.splice(0)) release();
+    await Promise.all(second);
+    releases.shift()?.();
+    await third;
+    assert.equal(committer.pendingUnits(), 0);
+  });
+
   it('isolates a unit that breaks the batch transaction, and reports store failures as retryable', async () => {
     const committer = createGroupCommitter(
       (units) => {

@@ -37,13 +37,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const shed = new Counter({ name: 'weft_admission_shed_total', help: 'Requests refused by admission control, by reason.', labelNames: ['reason'] as const, registers: [registry] });
   const commitDuration = new Histogram({
     name: 'weft_store_commit_duration_seconds',
-    help: 'Duration of one group-commit transaction, including the flush to disk.',
+    help: 'Time from handing a group-commit batch to the store until it is durable (the flush to disk included).',
     buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
   const commitUnits = new Histogram({
     name: 'weft_store_commit_units',
-    help: 'Units of work grouped into one transaction.',
+    help: 'Units of work per group-commit batch (the SQLite writer may merge queued batches into one transaction).',
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
     registers: [registry],
   });
