@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { DependencyError, WeftError, isErrorCode } from '../../errors/index.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
@@ -8,7 +8,7 @@ import type { ApiKeyRecord, CommitResult, CrossReference, Store, StoredCommand, 
 import { createGroupCommitter } from '../group-commit.ts';
 import { apiKeyFromRow, commandFromRow, eventFromRow, timerFromRow, type ApiKeyRow, type CommandRow, type EventRow, type TimerRow } from '../rows.ts';
 import { migrate } from './schema.ts';
-import { EVENT_COLUMNS, openDatabase, storeFailure } from './write-batch.ts';
+import { EVENT_COLUMNS, openDatabase, statementCache, storeFailure } from './write-batch.ts';
 import type { CheckpointerData } from './checkpointer-thread.ts';
 import type { WriterData, WriterReply, WriterRequest } from './writer-thread.ts';
 
@@ -89,15 +89,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     { maxBatchUnits: options.maxBatchUnits ?? 512, maxBatchEvents: 20_000, onCommit: options.onCommit, maxInFlightBatches: 8 },
   );
 
-  const statements = new Map<string, StatementSync>();
-  const r = (sql: string): StatementSync => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      statement = reader.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
+  const r = statementCache(reader);
   const write = async (sql: string, ...params: (string | number | null)[]): Promise<number> => {
     if (closed) throw new DependencyError('store_unavailable', 'The store is closed.');
     return (await call({ kind: 'run', sql, params })) as number;
@@ -224,7 +216,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (!failed) await call({ kind: 'close' }).catch(() => undefined);
       checkpointer.postMessage({ kind: 'close' });
       await Promise.all([worker.terminate(), checkpointer.terminate()]);
-      statements.clear();
       reader.close();
     },
   };

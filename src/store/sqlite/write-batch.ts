@@ -58,10 +58,10 @@ export interface SqliteWriter {
   run(sql: string, params: readonly (string | number | null)[]): number;
 }
 
-/** Creates the batch writer over a connection of a migrated database. */
-export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
+/** A function that prepares each SQL text once per connection and hands back the cached statement. */
+export function statementCache(db: DatabaseSync): (sql: string) => StatementSync {
   const cache = new Map<string, StatementSync>();
-  const w = (sql: string): StatementSync => {
+  return (sql) => {
     let statement = cache.get(sql);
     if (!statement) {
       statement = db.prepare(sql);
@@ -69,6 +69,11 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     }
     return statement;
   };
+}
+
+/** Creates the batch writer over a connection of a migrated database. */
+export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
+  const w = statementCache(db);
 
   function readSnapshot(units: readonly PlannableUnit[], now: string): BatchSnapshot {
     const request = snapshotRequest(units);
