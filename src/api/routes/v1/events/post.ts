@@ -61,6 +61,7 @@ export function registerPostEvents(app: FastifyInstance, appendEvents: AppendEve
         body: request.body,
         shape,
         callerId: principal.keyId,
+        ...(request.rawBody !== null ? { bodyText: request.rawBody } : {}),
         ...(key !== undefined && fingerprint !== undefined ? { idempotency: { key, fingerprint } } : {}),
       });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
