@@ -17,7 +17,8 @@ export const eventsTailCommand: Command = {
   --subject <key>       Only events of one subject (order id, SKU@location, ...)
   --type <type>         Only events of this type (repeatable)
   --after <position>    Start after this global position instead of the newest events
-  --json                One CloudEvent per line (JSON) instead of a table`,
+  --json                One CloudEvent per line (JSON) instead of a table
+  --poll-ms <ms>        With -f: how often to look for new events (default 250)`,
   options: {
     lines: { type: 'string', short: 'n' },
     follow: { type: 'boolean', short: 'f' },
@@ -31,8 +32,12 @@ export const eventsTailCommand: Command = {
     const lines = values.lines === undefined ? 20 : Number(values.lines);
     const after = values.after === undefined ? undefined : Number(values.after);
     const pollMs = values['poll-ms'] === undefined ? 250 : Number(values['poll-ms']);
-    if (!Number.isInteger(lines) || lines < 0 || (after !== undefined && (!Number.isInteger(after) || after < 0)) || !(pollMs > 0)) {
+    if (!Number.isInteger(lines) || lines < 0 || (after !== undefined && (!Number.isInteger(after) || after < 0))) {
       context.err('--lines and --after take non-negative whole numbers. See: weft events tail --help');
+      return 2;
+    }
+    if (!Number.isInteger(pollMs) || pollMs < 10) {
+      context.err('--poll-ms takes a whole number of milliseconds, at least 10. See: weft events tail --help');
       return 2;
     }
     const subject = typeof values.subject === 'string' ? values.subject : undefined;
