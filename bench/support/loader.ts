@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -77,7 +77,7 @@ async function runWrk(load: Load, version: string): Promise<LoadResult> {
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.on('error', reject);
     child.on('exit', () => resolve(text));
-  });
+  }).finally(() => rmSync(dir, { recursive: true, force: true }));
   const line = /WRK_JSON (\{.*\})/.exec(output)?.[1];
   if (!line) throw new Error(`wrk printed no result:\n${output}`);
   const r = JSON.parse(line) as Record<string, number>;

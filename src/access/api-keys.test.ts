@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -7,8 +7,12 @@ import { createIdGenerator } from '../ports/clock.ts';
 import { createSqliteStore } from '../store/sqlite/store.ts';
 import { createApiKeyService, hasScope, requireScope } from './api-keys.ts';
 
-const store = createSqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'weft-keys-')), 'weft.db') });
-after(() => store.close());
+const dir = mkdtempSync(join(tmpdir(), 'weft-keys-'));
+const store = createSqliteStore({ path: join(dir, 'weft.db') });
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 let now = Date.parse('2026-11-23T10:00:00Z');
 const clock = { now: () => now };
 const ids = createIdGenerator(clock);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { configFields, loadConfig, redactConfig } from './load.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('loadConfig', () => {
   it('fills every field with its documented default', () => {
