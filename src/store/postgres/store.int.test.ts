@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, describe, it, test } from 'node:test';
+import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { storeContract } from '../../ports/store.contract.ts';
 import type { Store, UnitOfWork } from '../../ports/store.ts';
 import { createPostgresStore } from './store.ts';
+import { postgresTestUrl, postgresUnavailable, reportPostgresUnavailable, withPostgres } from '../../../test/support/postgres.ts';
 
-// Needs a PostgreSQL server: WEFT_TEST_POSTGRES_URL, or the local default (user `postgres`, named
-// because the driver takes the default user from $USER, which CI containers often lack). Each store name gets its
-// own schema (dropped at the end), so runs never see each other's rows. In CI the server is
-// required; elsewhere the suite is skipped when none answers.
+// Needs a PostgreSQL server (test/support/postgres.ts says which). Each store name gets its own
+// schema (dropped at the end), so runs never see each other's rows. In CI the server is required;
+// elsewhere the suite is skipped when none answers.
 
-const url = process.env.WEFT_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = postgresTestUrl;
+const admin = withPostgres;
 const created = new Set<string>();
 
 function schemaFor(name: string): string {
@@ -19,39 +20,10 @@ function schemaFor(name: string): string {
   return schema;
 }
 
-async function reachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    const where = URL.canParse(url) ? new URL(url).host : 'the configured server';
-    return `PostgreSQL unreachable at ${where} (${(error as Error).message}); start it or set WEFT_TEST_POSTGRES_URL`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const unreachable = await reachable();
+const unreachable = await postgresUnavailable();
 
 if (unreachable !== undefined) {
-  if (process.env.CI === 'true') {
-    test('postgres store: server available (required in CI)', () => assert.fail(unreachable));
-  } else {
-    test('store contract: postgres', { skip: unreachable }, () => undefined);
-  }
+  reportPostgresUnavailable('store contract: postgres', unreachable);
 } else {
   after(async () => {
     await admin(async (client) => {
