@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { requireScope, type ApiKeyService, type Principal, type Scope } from '../access/api-keys.ts';
 import { AccessError, InputError } from '../errors/index.ts';
@@ -70,11 +70,6 @@ export interface Api {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The principal of an authenticated request; throws if the route skipped authentication. */
-export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new AccessError('unauthenticated', 'This request carries no verified credentials.');
-  return request.principal;
-}
 
 /** Builds the HTTP API: routes, credentials, admission control, problem+json errors, metrics. */
 export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../../../errors/index.ts';
 import type { AppendEvents, BodyShape } from '../../../../ingest/append-events.ts';
-import { principalOf } from '../../../server.ts';
+import { principalOf } from '../../../principal.ts';
 import { AppendResponseSchema, EventsRequestBodySchema } from '../../../schemas.ts';
 
 const shapes: Record<string, BodyShape> = {
