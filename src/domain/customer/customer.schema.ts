@@ -5,13 +5,13 @@ import {
   Email,
   ExternalRefs,
   LanguageTag,
+  Instant,
   LocalDate,
   PhoneE164,
   SystemName,
-  Timestamp,
 } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
-import { objectOptions } from '../shared/schema-options.ts';
+import { asField, objectOptions } from '../shared/schema-options.ts';
 
 // The customer master record. Many systems know a customer (web shop, POS, CRM, loyalty, service desk);
 // this is the merged view Weft keeps, with the consents that decide which of them may contact whom.
@@ -32,7 +32,7 @@ export type PersonName = Static<typeof PersonName>;
 /** An email address of a customer; `verified` decides whether identity matching may trust it. */
 export const EmailContact = Type.Object(
   {
-    address: Email,
+    address: Type.With(Email, { description: 'The email address itself.' }),
     primary: Type.Boolean({ description: 'The address to use when only one is wanted; at most one per customer.' }),
     verified: Type.Boolean({ description: 'The customer proved they own it (double opt-in, login).' }),
   },
@@ -44,7 +44,7 @@ export type EmailContact = Static<typeof EmailContact>;
 /** A phone number of a customer. */
 export const PhoneContact = Type.Object(
   {
-    number: PhoneE164,
+    number: Type.With(PhoneE164, { description: 'The phone number, in E.164 format.' }),
     kind: Type.Optional(Type.Enum(['mobile', 'landline', 'work'], { description: 'Only mobiles can receive SMS.' })),
     primary: Type.Boolean({ description: 'The number to use when only one is wanted; at most one per customer.' }),
     verified: Type.Boolean({ description: 'The customer proved they own it (SMS code).' }),
@@ -64,7 +64,7 @@ export const CustomerAddress = Type.Object(
   {
     kind: CustomerAddressKind,
     isDefault: Type.Boolean({ description: 'Preselected for its kind; at most one default per kind.' }),
-    address: Address,
+    address: Type.With(Address, { description: 'The address itself.' }),
   },
   objectOptions('CustomerAddress', 'A postal address a customer uses.'),
 );
@@ -81,7 +81,7 @@ export type ConsentChannel = Static<typeof ConsentChannel>;
 /** Where a consent was given or withdrawn, because GDPR asks the controller to prove it. */
 export const ConsentSource = Type.Object(
   {
-    system: SystemName,
+    system: Type.With(SystemName, { description: 'The system the consent was captured in, by its configured name (lowercase, digits, dashes).' }),
     touchpoint: Type.Optional(Type.String({ maxLength: 100, description: 'Form, page or till where it was captured (checkout, newsletter-footer).' })),
     wording: Type.Optional(Type.String({ maxLength: 100, description: 'Version of the consent text shown.' })),
   },
@@ -102,7 +102,7 @@ export const Consent = Type.Object(
     status: Type.Enum(['granted', 'denied', 'withdrawn'], {
       description: 'Denied = never given; withdrawn = given, then taken back (both forbid contact).',
     }),
-    capturedAt: Timestamp,
+    capturedAt: Instant('When the customer gave, denied or withdrew this consent'),
     source: ConsentSource,
   },
   objectOptions('Consent', 'The current state of one consent of a customer.'),
@@ -134,17 +134,17 @@ export const Customer = Type.Object(
     status: CustomerStatus,
     mergedInto: Type.Optional(CanonicalId('customer', 'The surviving customer, when this record was merged into another.')),
     externalRefs: ExternalRefs,
-    name: Type.Optional(PersonName),
+    name: Type.Optional(asField(PersonName, 'The customer\'s name.')),
     emails: Type.Array(EmailContact, { maxItems: 50, description: 'Email addresses; at most one primary.' }),
     phones: Type.Array(PhoneContact, { maxItems: 50, description: 'Phone numbers; at most one primary.' }),
     addresses: Type.Array(CustomerAddress, { maxItems: 100, description: 'Postal addresses; at most one default per kind.' }),
     consents: Type.Array(Consent, { maxItems: 100, description: 'Current consent per channel × purpose; the history is in the event log.' }),
     loyalty: Type.Optional(LoyaltyMembership),
-    birthDate: Type.Optional(LocalDate),
-    locale: Type.Optional(LanguageTag),
+    birthDate: Type.Optional(Type.With(LocalDate, { description: 'Date of birth (YYYY-MM-DD), for age checks and birthday offers.' })),
+    locale: Type.Optional(Type.With(LanguageTag, { description: 'The language the customer wants to be addressed in (BCP 47).' })),
     attributes: Type.Optional(Attributes),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
+    createdAt: Instant('When the customer record was created'),
+    updatedAt: Instant('When the customer record last changed'),
   },
   objectOptions('Customer', 'A customer: the merged record across every system that knows them.'),
 );

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
-import { Attributes, ExternalRefs, LanguageTag, LocalDate, Timestamp } from '../shared/primitives.ts';
+import { Attributes, ExternalRefs, Instant, LanguageTag, LocalDate } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
-import { objectOptions } from '../shared/schema-options.ts';
+import { asField, objectOptions } from '../shared/schema-options.ts';
 import { defineEvent } from '../events/define-event.ts';
 import { eventRule } from '../events/event-rules.ts';
 import { addProblem, noProblems, type Problem, type Problems } from '../shared/problems.ts';
@@ -12,7 +12,7 @@ import { customerProblems } from './rules.ts';
 // what every other system may do with the customer, and auditors ask for exactly that history.
 
 const CustomerId = CanonicalId('customer');
-const OccurredAt = Type.With(Timestamp, { description: 'When the change happened in the source system.' });
+const OccurredAt = Instant('When the change happened in the source system');
 
 /** Profile fields that can be removed outright by an update. */
 export const RemovableCustomerField = Type.Enum(['name', 'loyalty', 'birthDate', 'locale', 'attributes'], {
@@ -22,18 +22,21 @@ export const RemovableCustomerField = Type.Enum(['name', 'loyalty', 'birthDate',
 /** Profile fields an update replaces; absent fields stay as they are, lists are replaced whole. */
 export const CustomerChanges = Type.Object(
   {
-    name: Type.Optional(PersonName),
-    emails: Type.Optional(Type.Array(EmailContact, { maxItems: 50 })),
-    phones: Type.Optional(Type.Array(PhoneContact, { maxItems: 50 })),
-    addresses: Type.Optional(Type.Array(CustomerAddress, { maxItems: 100 })),
-    loyalty: Type.Optional(LoyaltyMembership),
-    birthDate: Type.Optional(LocalDate),
-    locale: Type.Optional(LanguageTag),
-    attributes: Type.Optional(Attributes),
-    externalRefs: Type.Optional(ExternalRefs),
+    name: Type.Optional(asField(PersonName, 'The new name.')),
+    emails: Type.Optional(Type.Array(EmailContact, { maxItems: 50, description: 'All email addresses of the customer; replaces the current list.' })),
+    phones: Type.Optional(Type.Array(PhoneContact, { maxItems: 50, description: 'All phone numbers of the customer; replaces the current list.' })),
+    addresses: Type.Optional(Type.Array(CustomerAddress, { maxItems: 100, description: 'All postal addresses of the customer; replaces the current list.' })),
+    loyalty: Type.Optional(asField(LoyaltyMembership, 'The new loyalty membership.')),
+    birthDate: Type.Optional(Type.With(LocalDate, { description: 'The new date of birth (YYYY-MM-DD).' })),
+    locale: Type.Optional(Type.With(LanguageTag, { description: 'The new preferred language (BCP 47).' })),
+    attributes: Type.Optional(Type.With(Attributes, { description: 'Retailer-specific attributes; replace the current ones whole.' })),
+    externalRefs: Type.Optional(Type.With(ExternalRefs, { description: 'The customer\'s ids in external systems; replaces the current list.' })),
     removed: Type.Optional(Type.Array(RemovableCustomerField, { uniqueItems: true, description: 'Fields to clear.' })),
   },
-  { ...objectOptions('CustomerChanges', 'Profile fields an update replaces.'), minProperties: 1 },
+  {
+    ...objectOptions('CustomerChanges', 'Profile fields an update replaces: absent fields stay as they are, a list that is given replaces the whole list.'),
+    minProperties: 1,
+  },
 );
 /** Profile fields an update replaces. */
 export type CustomerChanges = Static<typeof CustomerChanges>;

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { CurrencyCode, ExternalRefs, LocalDate, NonNegativeMoney, SystemName, Timestamp, VendorId } from '../shared/primitives.ts';
+import { CurrencyCode, ExternalRefs, Instant, LocalDate, NonNegativeMoney, SystemName, VendorId } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 
@@ -9,32 +9,32 @@ import { objectOptions } from '../shared/schema-options.ts';
 
 /** The order a posting books. */
 export const PostedOrderRef = Type.Object(
-  { kind: Type.Literal('order'), id: CanonicalId('order') },
+  { kind: Type.Literal('order', { description: 'Says which document this is.' }), id: CanonicalId('order') },
   objectOptions('PostedOrderRef', 'The order the entry books.'),
 );
 /** The invoice a posting books. */
 export const PostedInvoiceRef = Type.Object(
-  { kind: Type.Literal('invoice'), id: CanonicalId('invoice') },
+  { kind: Type.Literal('invoice', { description: 'Says which document this is.' }), id: CanonicalId('invoice') },
   objectOptions('PostedInvoiceRef', 'The invoice the entry books.'),
 );
 /** The refund a posting books. */
 export const PostedRefundRef = Type.Object(
-  { kind: Type.Literal('refund'), id: CanonicalId('refund') },
+  { kind: Type.Literal('refund', { description: 'Says which document this is.' }), id: CanonicalId('refund') },
   objectOptions('PostedRefundRef', 'The refund the entry books.'),
 );
 /** The return a posting books (stock back into inventory value). */
 export const PostedReturnRef = Type.Object(
-  { kind: Type.Literal('return'), id: CanonicalId('return') },
+  { kind: Type.Literal('return', { description: 'Says which document this is.' }), id: CanonicalId('return') },
   objectOptions('PostedReturnRef', 'The return the entry books.'),
 );
 /** A store's POS batch (end-of-day takings); POS batches have no canonical id, only the POS's own. */
 export const PostedPosBatchRef = Type.Object(
   {
-    kind: Type.Literal('pos_batch'),
-    system: SystemName,
-    batchId: VendorId,
+    kind: Type.Literal('pos_batch', { description: 'Says which document this is.' }),
+    system: Type.With(SystemName, { description: 'The POS system the batch comes from, by its configured name (lowercase, digits, dashes).' }),
+    batchId: Type.With(VendorId, { description: 'The POS\'s id of the batch.' }),
     locationId: CanonicalId('location', 'The store whose takings the batch holds.'),
-    businessDate: LocalDate,
+    businessDate: Type.With(LocalDate, { description: 'The store\'s trading day the batch covers (YYYY-MM-DD, local to the store).' }),
   },
   objectOptions('PostedPosBatchRef', 'The POS batch the entry books.'),
 );
@@ -50,12 +50,12 @@ export type PostingReference = Static<typeof PostingReference>;
 export const JournalLine = Type.Object(
   {
     accountCode: Type.String({ minLength: 1, maxLength: 50, description: 'General ledger account in the ERP\'s chart of accounts.', examples: ['8400', '4000-100'] }),
-    side: Type.Enum(['debit', 'credit']),
+    side: Type.Enum(['debit', 'credit'], { description: 'Which side of the account the amount is booked on.' }),
     amount: Type.With(NonNegativeMoney, { description: 'Positive amount; the side gives the direction.' }),
-    costCentre: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    costCentre: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'Cost centre in the ERP the amount is booked to.' })),
     locationId: Type.Optional(CanonicalId('location', 'The store or warehouse the amount belongs to, for location P&L.')),
     taxCode: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'The ERP\'s tax code for the line.' })),
-    description: Type.Optional(Type.String({ maxLength: 300 })),
+    description: Type.Optional(Type.String({ maxLength: 300, description: 'Line text for the ledger (e.g. "Revenue DE-100234").' })),
   },
   objectOptions('JournalLine', 'One line of a journal entry.'),
 );
@@ -66,12 +66,12 @@ export type JournalLine = Static<typeof JournalLine>;
 export const JournalEntry = Type.Object(
   {
     id: CanonicalId('posting'),
-    postingDate: Type.With(LocalDate, { description: 'The accounting date the entry belongs to.' }),
-    currency: CurrencyCode,
+    postingDate: Type.With(LocalDate, { description: 'The accounting date the entry belongs to (YYYY-MM-DD).' }),
+    currency: Type.With(CurrencyCode, { description: 'ISO 4217 currency code of the entry; every line is in it.' }),
     reference: PostingReference,
-    description: Type.Optional(Type.String({ maxLength: 300 })),
-    lines: Type.Array(JournalLine, { minItems: 2 }),
-    recordedAt: Type.With(Timestamp, { description: 'When Weft recorded the entry.' }),
+    description: Type.Optional(Type.String({ maxLength: 300, description: 'Header text of the entry in the ledger (e.g. "Order DE-100234").' })),
+    lines: Type.Array(JournalLine, { minItems: 2, description: 'The debit and credit lines; at least two, debits equal to credits.' }),
+    recordedAt: Instant('When Weft recorded the entry'),
     externalRefs: ExternalRefs,
   },
   objectOptions('JournalEntry', 'A balanced journal entry for one business document.'),

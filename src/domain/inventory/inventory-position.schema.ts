@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { NonNegativeQuantity, Quantity, Sku, Timestamp } from '../shared/primitives.ts';
+import { Instant, NonNegativeQuantity, Quantity, Sku } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 
@@ -10,7 +10,7 @@ import { objectOptions } from '../shared/schema-options.ts';
 export const InventoryPosition = Type.Object(
   {
     sku: Sku,
-    locationId: CanonicalId('location'),
+    locationId: CanonicalId('location', 'The location the position is for.'),
     onHand: Type.With(Quantity, {
       description: 'Units physically at the location. Can be negative when sales are booked before the receipt that covers them.',
     }),
@@ -18,7 +18,7 @@ export const InventoryPosition = Type.Object(
     inTransit: Type.With(NonNegativeQuantity, { description: 'Units on their way to this location; not available until received.' }),
     safetyStock: Type.With(NonNegativeQuantity, { description: 'Units held back from channels to absorb inaccurate counts.' }),
     available: Type.With(NonNegativeQuantity, { description: 'Units channels may promise: max(0, onHand − reserved − safetyStock).' }),
-    asOf: Type.With(Timestamp, { description: 'The instant the position describes.' }),
+    asOf: Instant('The instant the position describes'),
   },
   objectOptions('InventoryPosition', 'The stock position of one SKU at one location.'),
 );

@@ -21,7 +21,7 @@ export const LocationCapability = Type.Enum(['ship_from_store', 'pickup_in_store
 export type LocationCapability = Static<typeof LocationCapability>;
 
 /** A day of the week, for opening hours. */
-export const Weekday = Type.Enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export const Weekday = Type.Enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], { description: 'Day of the week.' });
 /** A day of the week. */
 export type Weekday = Static<typeof Weekday>;
 
@@ -29,8 +29,8 @@ export type Weekday = Static<typeof Weekday>;
 export const PickupHours = Type.Object(
   {
     day: Weekday,
-    opens: LocalTime,
-    closes: LocalTime,
+    opens: Type.With(LocalTime, { description: 'When collection opens, local time (HH:MM).' }),
+    closes: Type.With(LocalTime, { description: 'When collection closes, local time (HH:MM); after opens.' }),
   },
   objectOptions('PickupHours', 'Pickup hours on one weekday, local time of the location.'),
 );
@@ -42,12 +42,12 @@ export const Location = Type.Object(
   {
     id: CanonicalId('location'),
     code: Type.String({ minLength: 1, maxLength: 50, description: 'The retailer\'s own code (store number, DC code).', examples: ['B001', 'DC-ERF'] }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Name of the location as customers and staff know it (store name).' }),
     kind: LocationKind,
     status: Type.Enum(['active', 'inactive'], { description: 'Inactive locations keep their history but receive no new orders or stock.' }),
-    address: Type.Optional(Address),
-    timezone: TimeZone,
-    capabilities: Type.Array(LocationCapability, { uniqueItems: true }),
+    address: Type.Optional(Type.With(Address, { description: 'Street address; required for stores and distribution centres.' })),
+    timezone: Type.With(TimeZone, { description: 'IANA time zone of the location; pickup hours and business dates are in it.' }),
+    capabilities: Type.Array(LocationCapability, { uniqueItems: true, description: 'Omnichannel services the location offers; only stores ship from store or offer pickup.' }),
     pickupHours: Type.Array(PickupHours, { maxItems: 21, description: 'When pickup orders can be collected; empty when pickup is not offered.' }),
     channels: Type.Array(SalesChannel, { uniqueItems: true, description: 'Channels whose orders this location can fulfil or serve.' }),
     externalRefs: ExternalRefs,

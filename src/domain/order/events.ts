@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { NonNegativeMoney, Sku, Timestamp, VendorId } from '../shared/primitives.ts';
+import { Instant, NonNegativeMoney, Sku, VendorId } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 import { addProblem, noProblems, type Problem, type Problems } from '../shared/problems.ts';
@@ -13,7 +13,7 @@ import { orderProblems } from './rules.ts';
 // refunds and invoices have their own aggregates and refer back to the order.
 
 const OrderId = CanonicalId('order');
-const OccurredAt = Type.With(Timestamp, { description: 'When the change happened in the source system.' });
+const OccurredAt = Instant('When the change happened in the source system');
 const Note = Type.String({ maxLength: 1000, description: 'Free text for people; never parsed.' });
 
 /** Data of `weft.order.validated.v1`. */
@@ -48,17 +48,21 @@ export type OrderHoldLifted = Static<typeof OrderHoldLifted>;
 /** One order line's reservation at one location. */
 export const LineReservation = Type.Object(
   {
-    lineId: CanonicalId('orderLine'),
+    lineId: CanonicalId('orderLine', 'The order line the units are reserved for.'),
     sku: Sku,
-    locationId: CanonicalId('location'),
-    quantity: Type.Integer({ minimum: 1 }),
+    locationId: CanonicalId('location', 'The location holding the reserved units.'),
+    quantity: Type.Integer({ minimum: 1, description: 'Units reserved there (integer); one entry per line and location.' }),
   },
   objectOptions('LineReservation', 'Units of an order line reserved at one location.'),
 );
 
 /** Data of `weft.order.reserved.v1`. */
 export const OrderReserved = Type.Object(
-  { orderId: OrderId, reservations: Type.Array(LineReservation, { minItems: 1 }), occurredAt: OccurredAt },
+  {
+    orderId: OrderId,
+    reservations: Type.Array(LineReservation, { minItems: 1, description: 'What was reserved where: one entry per order line and location.' }),
+    occurredAt: OccurredAt,
+  },
   objectOptions('OrderReserved', 'Stock was reserved for the order\'s lines.'),
 );
 /** Data of `weft.order.reserved.v1`. */
@@ -68,9 +72,9 @@ export type OrderReserved = Static<typeof OrderReserved>;
 function paymentChangeFields() {
   return {
     orderId: OrderId,
-    paymentId: CanonicalId('payment'),
+    paymentId: CanonicalId('payment', 'The order payment that changed.'),
     amount: Type.With(NonNegativeMoney, { description: 'The amount of this authorisation, capture or decline.' }),
-    providerReference: Type.Optional(VendorId),
+    providerReference: Type.Optional(Type.With(VendorId, { description: 'The provider\'s id of this authorisation, capture or decline.' })),
     occurredAt: OccurredAt,
   };
 }
@@ -130,7 +134,7 @@ export type OrderCancelled = Static<typeof OrderCancelled>;
 export const OrderLineCancelled = Type.Object(
   {
     orderId: OrderId,
-    lineId: CanonicalId('orderLine'),
+    lineId: CanonicalId('orderLine', 'The order line whose units were cancelled.'),
     quantity: Type.Integer({ minimum: 1, description: 'Units cancelled by this event (part of the line or all of it).' }),
     reason: CancellationReason,
     occurredAt: OccurredAt,
@@ -144,9 +148,9 @@ export type OrderLineCancelled = Static<typeof OrderLineCancelled>;
 export const OrderReadyForPickup = Type.Object(
   {
     orderId: OrderId,
-    fulfilmentGroupId: CanonicalId('fulfillmentGroup'),
-    locationId: CanonicalId('location'),
-    collectBy: Type.Optional(Type.With(Timestamp, { description: 'After this the order may be cancelled as not collected.' })),
+    fulfilmentGroupId: CanonicalId('fulfillmentGroup', 'The pickup group that is ready.'),
+    locationId: CanonicalId('location', 'The store where the customer collects.'),
+    collectBy: Type.Optional(Instant('Collect by: after this the order may be cancelled as not collected')),
     occurredAt: OccurredAt,
   },
   objectOptions('OrderReadyForPickup', 'A pickup group was picked and waits at the store for the customer.'),
@@ -158,8 +162,8 @@ export type OrderReadyForPickup = Static<typeof OrderReadyForPickup>;
 export const OrderCollected = Type.Object(
   {
     orderId: OrderId,
-    fulfilmentGroupId: CanonicalId('fulfillmentGroup'),
-    locationId: CanonicalId('location'),
+    fulfilmentGroupId: CanonicalId('fulfillmentGroup', 'The pickup group that was collected.'),
+    locationId: CanonicalId('location', 'The store where it was collected.'),
     occurredAt: OccurredAt,
   },
   objectOptions('OrderCollected', 'The customer collected a pickup group at the store.'),

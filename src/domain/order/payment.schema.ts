@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ExternalRefs, NonNegativeMoney, Timestamp, VendorId } from '../shared/primitives.ts';
+import { ExternalRefs, Instant, NonNegativeMoney, VendorId } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 
@@ -33,13 +33,13 @@ export const Payment = Type.Object(
       examples: ['adyen', 'stripe', 'paypal', 'pos-terminal'],
     }),
     providerReference: Type.Optional(Type.With(VendorId, { description: 'The provider\'s id of the payment (PSP reference), needed to capture and refund.' })),
-    amountAuthorized: NonNegativeMoney,
-    amountCaptured: NonNegativeMoney,
-    amountRefunded: NonNegativeMoney,
+    amountAuthorized: Type.With(NonNegativeMoney, { description: 'Amount the provider authorised (reserved on the customer\'s account).' }),
+    amountCaptured: Type.With(NonNegativeMoney, { description: 'Amount charged so far; at most the authorised amount.' }),
+    amountRefunded: Type.With(NonNegativeMoney, { description: 'Amount paid back so far; at most the captured amount.' }),
     status: PaymentStatus,
-    cardBrand: Type.Optional(Type.String({ maxLength: 30, examples: ['visa', 'mastercard'] })),
+    cardBrand: Type.Optional(Type.String({ maxLength: 30, description: 'Card scheme, for card payments.', examples: ['visa', 'mastercard'] })),
     cardLast4: Type.Optional(Type.String({ pattern: '^\\d{4}$', description: 'Last four digits only; Weft never holds card numbers.' })),
-    createdAt: Timestamp,
+    createdAt: Instant('When the payment was started at the provider'),
     externalRefs: Type.Optional(ExternalRefs),
   },
   objectOptions('Payment', 'A payment on an order.'),

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Timestamp } from '../shared/primitives.ts';
+import { Instant } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 import { defineEvent } from '../events/define-event.ts';
@@ -16,7 +16,7 @@ export const PromotionEnded = Type.Object(
   {
     promotionId: CanonicalId('promotion'),
     reason: Type.Enum(['expired', 'cancelled', 'budget_exhausted'], { description: 'Why it stopped applying.' }),
-    occurredAt: Type.With(Timestamp, { description: 'From this instant the promotion no longer applies.' }),
+    occurredAt: Instant('From this instant the promotion no longer applies'),
   },
   objectOptions('PromotionEnded', 'A promotion stopped applying.'),
 );

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ExternalRefs, NonNegativeMoney, SalesChannel, Sku, Timestamp } from '../shared/primitives.ts';
+import { ExternalRefs, Instant, NonNegativeMoney, SalesChannel, Sku } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 
@@ -9,7 +9,7 @@ import { objectOptions } from '../shared/schema-options.ts';
 /** Where a price applies; no channel and no location means everywhere (the global price). */
 export const PriceScope = Type.Object(
   {
-    channel: Type.Optional(SalesChannel),
+    channel: Type.Optional(Type.With(SalesChannel, { description: 'The sales channel the price applies in; absent means every channel.' })),
     locationId: Type.Optional(CanonicalId('location', 'The store the price applies in (store-specific pricing).')),
   },
   objectOptions('PriceScope', 'Where a price applies; empty means globally.'),
@@ -26,8 +26,8 @@ export const Price = Type.Object(
     listPrice: Type.With(NonNegativeMoney, { description: 'Regular selling price of one unit.' }),
     salePrice: Type.Optional(Type.With(NonNegativeMoney, { description: 'Reduced price of one unit, shown against the list price.' })),
     taxIncluded: Type.Boolean({ description: 'Whether the amounts include sales tax / VAT (EU consumer prices do, US prices do not).' }),
-    effectiveFrom: Timestamp,
-    effectiveTo: Type.Optional(Type.With(Timestamp, { description: 'Exclusive end; absent means until replaced.' })),
+    effectiveFrom: Instant('When the price starts to apply'),
+    effectiveTo: Type.Optional(Instant('When the price stops applying, exclusive; absent means until replaced')),
     externalRefs: ExternalRefs,
   },
   objectOptions('Price', 'The price of one SKU in one scope and period.'),

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { BasisPoints, ExternalRefs, NonNegativeMoney, SalesChannel, Sku, Timestamp } from '../shared/primitives.ts';
+import { BasisPoints, ExternalRefs, Instant, NonNegativeMoney, SalesChannel, Sku } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 
@@ -9,7 +9,7 @@ import { objectOptions } from '../shared/schema-options.ts';
 /** A percentage off the qualifying items. */
 export const PercentOff = Type.Object(
   {
-    kind: Type.Literal('percent_off'),
+    kind: Type.Literal('percent_off', { description: 'Says which benefit this is.' }),
     percentOff: Type.With(BasisPoints, { maximum: 10_000, description: 'Discount rate in basis points: 1000 = 10 % off.' }),
   },
   objectOptions('PercentOff', 'A percentage off the qualifying items.'),
@@ -18,7 +18,7 @@ export const PercentOff = Type.Object(
 /** A fixed amount off the qualifying items or basket. */
 export const AmountOff = Type.Object(
   {
-    kind: Type.Literal('amount_off'),
+    kind: Type.Literal('amount_off', { description: 'Says which benefit this is.' }),
     amountOff: Type.With(NonNegativeMoney, { description: 'Amount taken off once per qualifying basket.' }),
   },
   objectOptions('AmountOff', 'A fixed amount off.'),
@@ -27,7 +27,7 @@ export const AmountOff = Type.Object(
 /** The qualifying items sell at a fixed price. */
 export const FixedPrice = Type.Object(
   {
-    kind: Type.Literal('fixed_price'),
+    kind: Type.Literal('fixed_price', { description: 'Says which benefit this is.' }),
     price: Type.With(NonNegativeMoney, { description: 'Price of one qualifying unit while the promotion runs.' }),
   },
   objectOptions('FixedPrice', 'The qualifying items sell at a fixed price.'),
@@ -36,7 +36,7 @@ export const FixedPrice = Type.Object(
 /** Buy X qualifying units, get Y more at a discount (100 % = free). */
 export const BuyXGetY = Type.Object(
   {
-    kind: Type.Literal('buy_x_get_y'),
+    kind: Type.Literal('buy_x_get_y', { description: 'Says which benefit this is.' }),
     buyQuantity: Type.Integer({ minimum: 1, description: 'Units the customer pays for.' }),
     getQuantity: Type.Integer({ minimum: 1, description: 'Units that get the discount.' }),
     getPercentOff: Type.With(BasisPoints, { maximum: 10_000, description: 'Discount on the "get" units: 10000 = free.' }),
@@ -75,8 +75,8 @@ export type PromotionConditions = Static<typeof PromotionConditions>;
 /** Where a promotion runs; absent lists mean everywhere. */
 export const PromotionScope = Type.Object(
   {
-    channels: Type.Optional(Type.Array(SalesChannel, { minItems: 1, uniqueItems: true })),
-    locationIds: Type.Optional(Type.Array(CanonicalId('location'), { minItems: 1, uniqueItems: true, description: 'Stores the promotion runs in.' })),
+    channels: Type.Optional(Type.Array(SalesChannel, { minItems: 1, uniqueItems: true, description: 'Sales channels the promotion runs in; absent means every channel.' })),
+    locationIds: Type.Optional(Type.Array(CanonicalId('location'), { minItems: 1, uniqueItems: true, description: 'Stores the promotion runs in; absent means every location.' })),
   },
   objectOptions('PromotionScope', 'Where a promotion runs.'),
 );
@@ -87,13 +87,13 @@ export type PromotionScope = Static<typeof PromotionScope>;
 export const Promotion = Type.Object(
   {
     id: CanonicalId('promotion'),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Name of the promotion for staff and reports (e.g. "Outerwear 10 % off").' }),
     description: Type.Optional(Type.String({ maxLength: 2000, description: 'Customer-facing text (receipt, basket).' })),
     benefit: PromotionBenefit,
     conditions: PromotionConditions,
     scope: PromotionScope,
-    effectiveFrom: Timestamp,
-    effectiveTo: Type.Optional(Type.With(Timestamp, { description: 'Exclusive end; absent means until ended.' })),
+    effectiveFrom: Instant('When the promotion starts to apply'),
+    effectiveTo: Type.Optional(Instant('When the promotion stops applying, exclusive; absent means until ended')),
     couponCodes: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
       uniqueItems: true,
       description: 'Codes that unlock the promotion; empty means it applies automatically.',

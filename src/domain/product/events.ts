@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Timestamp } from '../shared/primitives.ts';
+import { Instant } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 import { defineEvent } from '../events/define-event.ts';
@@ -19,7 +19,7 @@ export const ProductDiscontinued = Type.Object(
       uniqueItems: true,
       description: 'Only these items are discontinued; absent means the whole product.',
     })),
-    occurredAt: Type.With(Timestamp, { description: 'When the product or items stopped being offered.' }),
+    occurredAt: Instant('When the product or items stopped being offered'),
   },
   objectOptions('ProductDiscontinued', 'A product, or some of its items, was discontinued.'),
 );

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Timestamp } from '../shared/primitives.ts';
+import { Instant } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 import { addProblem, type Problems } from '../shared/problems.ts';
@@ -15,11 +15,11 @@ import { refundProblems } from './rules.ts';
 export const RefundFailed = Type.Object(
   {
     refundId: CanonicalId('refund'),
-    orderId: CanonicalId('order'),
-    paymentId: CanonicalId('payment'),
+    orderId: CanonicalId('order', 'The order the refund is for.'),
+    paymentId: CanonicalId('payment', 'The order payment the money was to go back through.'),
     reason: Type.String({ minLength: 1, maxLength: 500, description: 'The provider\'s reason, as given.' }),
     retryable: Type.Boolean({ description: 'Whether trying again may succeed (provider outage) or needs a person (card closed).' }),
-    occurredAt: Type.With(Timestamp, { description: 'When the provider reported the failure.' }),
+    occurredAt: Instant('When the provider reported the failure'),
   },
   objectOptions('RefundFailed', 'The payment provider could not pay a refund back.'),
 );

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Sku, Timestamp } from '../shared/primitives.ts';
+import { Instant, Sku } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 import { defineEvent } from '../events/define-event.ts';
@@ -11,15 +11,15 @@ import { returnProblems } from './rules.ts';
 // status follow from them. Receipt and inspection list lines, as parcels arrive incomplete.
 
 const ReturnId = CanonicalId('return');
-const OrderId = CanonicalId('order');
-const OccurredAt = Type.With(Timestamp, { description: 'When the change happened in the source system.' });
+const OrderId = CanonicalId('order', 'The order the items were bought on.');
+const OccurredAt = Instant('When the change happened in the source system');
 
 /** Data of `weft.return.authorized.v1`. */
 export const ReturnAuthorized = Type.Object(
   {
     returnId: ReturnId,
     orderId: OrderId,
-    rmaNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    rmaNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Return authorisation (RMA) number the customer writes on the parcel or quotes in store.' })),
     returnLocationId: Type.Optional(CanonicalId('location', 'Where the customer should send or bring the items.')),
     occurredAt: OccurredAt,
   },
@@ -34,7 +34,7 @@ export const ReturnRejected = Type.Object(
     returnId: ReturnId,
     orderId: OrderId,
     reason: Type.Enum(['outside_return_window', 'not_returnable', 'condition', 'other'], { description: 'Why the return was refused.' }),
-    note: Type.Optional(Type.String({ maxLength: 1000 })),
+    note: Type.Optional(Type.String({ maxLength: 1000, description: 'Free text for people, e.g. what the customer was told; never parsed.' })),
     occurredAt: OccurredAt,
   },
   objectOptions('ReturnRejected', 'A return was refused.'),
@@ -45,7 +45,7 @@ export type ReturnRejected = Static<typeof ReturnRejected>;
 /** Units of one order line that arrived. */
 export const ReceivedLine = Type.Object(
   {
-    orderLineId: CanonicalId('orderLine'),
+    orderLineId: CanonicalId('orderLine', 'The order line the units were bought on.'),
     sku: Sku,
     quantity: Type.Integer({ minimum: 1, description: 'Units that arrived (integer).' }),
   },
@@ -58,7 +58,7 @@ export const ReturnReceived = Type.Object(
     returnId: ReturnId,
     orderId: OrderId,
     locationId: CanonicalId('location', 'Where the items arrived.'),
-    lines: Type.Array(ReceivedLine, { minItems: 1 }),
+    lines: Type.Array(ReceivedLine, { minItems: 1, description: 'What arrived, per order line; a parcel may hold less than was announced.' }),
     occurredAt: OccurredAt,
   },
   objectOptions('ReturnReceived', 'Returned items arrived at a location.'),
@@ -69,9 +69,9 @@ export type ReturnReceived = Static<typeof ReturnReceived>;
 /** The inspection result for units of one order line. */
 export const InspectedLine = Type.Object(
   {
-    orderLineId: CanonicalId('orderLine'),
+    orderLineId: CanonicalId('orderLine', 'The order line the units were bought on.'),
     sku: Sku,
-    quantity: Type.Integer({ minimum: 1 }),
+    quantity: Type.Integer({ minimum: 1, description: 'Units inspected with this result (integer).' }),
     condition: ItemCondition,
     disposition: ReturnDisposition,
   },
@@ -84,7 +84,7 @@ export const ReturnInspected = Type.Object(
     returnId: ReturnId,
     orderId: OrderId,
     locationId: CanonicalId('location', 'Where the inspection happened.'),
-    lines: Type.Array(InspectedLine, { minItems: 1 }),
+    lines: Type.Array(InspectedLine, { minItems: 1, description: 'The inspection results; units of one line in different states are separate entries.' }),
     occurredAt: OccurredAt,
   },
   objectOptions('ReturnInspected', 'Returned items were inspected and given a disposition.'),

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ExternalRefs, Sku, Timestamp } from '../shared/primitives.ts';
+import { ExternalRefs, Instant, Sku } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 
@@ -43,13 +43,13 @@ export type RefundMethod = Static<typeof RefundMethod>;
 /** Units of one order line being returned. */
 export const ReturnLine = Type.Object(
   {
-    orderLineId: CanonicalId('orderLine'),
+    orderLineId: CanonicalId('orderLine', 'The order line the units were bought on.'),
     sku: Sku,
     quantity: Type.Integer({ minimum: 1, description: 'Units returned (integer).' }),
     reason: ReturnReason,
     reasonText: Type.Optional(Type.String({ maxLength: 2000, description: 'The customer\'s own words.' })),
-    condition: Type.Optional(ItemCondition),
-    disposition: Type.Optional(ReturnDisposition),
+    condition: Type.Optional(Type.With(ItemCondition, { description: 'The state the items arrived in, once inspected.' })),
+    disposition: Type.Optional(Type.With(ReturnDisposition, { description: 'What happens to the items, once inspected.' })),
   },
   objectOptions('ReturnLine', 'Units of one order line being returned.'),
 );
@@ -60,17 +60,17 @@ export type ReturnLine = Static<typeof ReturnLine>;
 export const Return = Type.Object(
   {
     id: CanonicalId('return'),
-    orderId: CanonicalId('order'),
+    orderId: CanonicalId('order', 'The order the items were bought on.'),
     rmaNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Return authorisation number the customer writes on the parcel.' })),
     status: ReturnStatus,
     method: Type.Enum(['mail', 'in_store'], { description: 'Sent back by parcel or brought to a store.' }),
-    lines: Type.Array(ReturnLine, { minItems: 1 }),
+    lines: Type.Array(ReturnLine, { minItems: 1, description: 'What the customer returns: units per order line; at least one.' }),
     returnLocationId: Type.Optional(CanonicalId('location', 'Where the items go back to (returns centre or store).')),
     refundMethod: RefundMethod,
-    requestedAt: Timestamp,
-    authorizedAt: Type.Optional(Timestamp),
-    receivedAt: Type.Optional(Timestamp),
-    closedAt: Type.Optional(Timestamp),
+    requestedAt: Instant('When the customer asked to return the items'),
+    authorizedAt: Type.Optional(Instant('When the return was authorised')),
+    receivedAt: Type.Optional(Instant('When the items arrived back')),
+    closedAt: Type.Optional(Instant('When the return was closed')),
     externalRefs: ExternalRefs,
   },
   objectOptions('Return', 'A customer return of order lines.'),

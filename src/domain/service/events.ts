@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Timestamp } from '../shared/primitives.ts';
+import { Instant } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 import { defineEvent } from '../events/define-event.ts';
@@ -10,15 +10,15 @@ import { serviceCaseProblems } from './rules.ts';
 // Service case events. Subject: the case id.
 
 const CaseId = CanonicalId('serviceCase');
-const OccurredAt = Type.With(Timestamp, { description: 'When the change happened in the help desk.' });
+const OccurredAt = Instant('When the change happened in the help desk');
 
 /** The case fields an update changes; absent fields stay as they are. */
 export const CaseChanges = Type.Object(
   {
     status: Type.Optional(Type.Enum(['new', 'open', 'pending'], { description: 'Solving is weft.case.resolved.v1.' })),
     priority: Type.Optional(CasePriority),
-    category: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,49}$' })),
-    summary: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    category: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,49}$', description: 'The new retailer-defined category code.' })),
+    summary: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'The new one-line summary.' })),
     assignee: Type.Optional(CaseAssignee),
     orderId: Type.Optional(CanonicalId('order', 'The order the case turned out to be about.')),
   },

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { ExternalRefs, Timestamp } from '../shared/primitives.ts';
+import { ExternalRefs, Instant } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 
@@ -27,8 +27,8 @@ export type CasePriority = Static<typeof CasePriority>;
 export const CaseAssignee = Type.Object(
   {
     agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'The agent\'s id in the help desk.' })),
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    team: Type.Optional(Type.String({ maxLength: 100 })),
+    name: Type.Optional(Type.String({ maxLength: 200, description: 'The agent\'s display name.' })),
+    team: Type.Optional(Type.String({ maxLength: 100, description: 'The team or queue the case is assigned to.' })),
   },
   { ...objectOptions('CaseAssignee', 'The agent or team working a case.'), minProperties: 1 },
 );
@@ -39,8 +39,8 @@ export type CaseAssignee = Static<typeof CaseAssignee>;
 export const ServiceCase = Type.Object(
   {
     id: CanonicalId('serviceCase'),
-    customerId: CanonicalId('customer'),
-    orderId: Type.Optional(CanonicalId('order')),
+    customerId: CanonicalId('customer', 'The customer who raised the case.'),
+    orderId: Type.Optional(CanonicalId('order', 'The order the case is about, when it is about one.')),
     channel: CaseChannel,
     // Not `subject`: in an event, `/subject` is the CloudEvents subject, and a problem pointer must not be ambiguous.
     summary: Type.String({ minLength: 1, maxLength: 500, description: 'One-line summary (the ticket subject line).' }),
@@ -48,9 +48,9 @@ export const ServiceCase = Type.Object(
     priority: CasePriority,
     status: CaseStatus,
     assignee: Type.Optional(CaseAssignee),
-    openedAt: Timestamp,
-    updatedAt: Timestamp,
-    solvedAt: Type.Optional(Timestamp),
+    openedAt: Instant('When the customer raised the case'),
+    updatedAt: Instant('When the case last changed in the help desk'),
+    solvedAt: Type.Optional(Instant('When the case was solved, if it is')),
     externalRefs: ExternalRefs,
   },
   objectOptions('ServiceCase', 'A customer service case.'),

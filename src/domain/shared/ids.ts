@@ -34,6 +34,32 @@ export type IdKind = keyof typeof idPrefixes;
 /** A canonical id prefix (`ord`, `cus`, ...). */
 export type IdPrefix = (typeof idPrefixes)[IdKind];
 
+/** What each kind of id names, in the words a retailer uses; docs and schema descriptions read these, code keeps the keys. */
+export const idLabels: Readonly<Record<IdKind, string>> = {
+  customer: 'customer',
+  product: 'product',
+  item: 'item (variant)',
+  location: 'location',
+  price: 'price',
+  promotion: 'promotion',
+  inventoryMovement: 'stock movement',
+  transfer: 'stock transfer',
+  order: 'order',
+  orderLine: 'order line',
+  fulfillmentGroup: 'fulfilment group',
+  payment: 'payment',
+  shipment: 'shipment',
+  return: 'return',
+  refund: 'refund',
+  invoice: 'invoice',
+  posting: 'journal entry',
+  serviceCase: 'service case',
+  event: 'event',
+  command: 'command',
+  timer: 'timer',
+  apiKey: 'API key',
+};
+
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 
 /** The regular expression source matching a canonical id with the given prefix. */
@@ -56,7 +82,7 @@ export function CanonicalId(kind: IdKind, description?: string) {
   const prefix = idPrefixes[kind];
   return Type.String({
     pattern: idPattern(prefix),
-    description: description ?? `Canonical ${kind} id: \`${prefix}_\` followed by a ULID.`,
+    description: description ?? `Weft id of the ${idLabels[kind]}: \`${prefix}_\` followed by a ULID.`,
     examples: [`${prefix}_01JD8X3ZQ4N9V6W2T5R7K0M1AB`],
   });
 }

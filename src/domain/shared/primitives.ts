@@ -32,8 +32,16 @@ export const Timestamp = Type.String({
   examples: ['2026-11-23T19:49:39.123Z'],
 });
 
+/**
+ * A timestamp field described by what happened at that instant; the description keeps the format
+ * note, so a reader of any one field knows it is UTC. `what` has no final full stop.
+ */
+export function Instant(what: string) {
+  return Type.With(Timestamp, { description: `${what} (ISO 8601 UTC).` });
+}
+
 /** A calendar date without time (`2026-11-23`), for birthdays and business dates. */
-export const LocalDate = Type.String({ format: 'date', description: 'Calendar date, ISO 8601 (YYYY-MM-DD).' });
+export const LocalDate = Type.String({ format: 'date', description: 'Calendar date, ISO 8601 (YYYY-MM-DD).', examples: ['2026-11-23'] });
 
 /** An ISO 3166-1 alpha-2 country code. */
 export const CountryCode = Type.String({
@@ -50,7 +58,7 @@ export const PhoneE164 = Type.String({
 });
 
 /** An email address. */
-export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Email address.' });
+export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Email address.', examples: ['anna.schmidt@example.com'] });
 
 /** A stock keeping unit as the retailer writes it. */
 export const Sku = Type.String({
@@ -58,12 +66,14 @@ export const Sku = Type.String({
   maxLength: 64,
   pattern: '^\\S(.*\\S)?$',
   description: 'Stock keeping unit, the retailer\'s own item code (no leading/trailing spaces).',
+  examples: ['TSH-0815-L-WHT'],
 });
 
 /** A GTIN-8/12/13/14 (check digit verified by `isValidGtin`). */
 export const Gtin = Type.String({
   pattern: '^(\\d{8}|\\d{12}|\\d{13}|\\d{14})$',
   description: 'GS1 Global Trade Item Number (GTIN-8, -12, -13 or -14).',
+  examples: ['4006381333931'],
 });
 
 /** A quantity of units: always an integer. */
@@ -81,11 +91,15 @@ export const VendorId = Type.String({ minLength: 1, maxLength: 255, description:
 export const SystemName = Type.String({
   pattern: '^[a-z][a-z0-9-]{0,62}$',
   description: 'Configured system instance name (lowercase, digits, dashes).',
+  examples: ['shopify-eu', 'netsuite', 'pos-store-12'],
 });
 
 /** Where the canonical object is known in another system: the system and that system's id. */
 export const ExternalRef = Type.Object(
-  { system: SystemName, id: VendorId },
+  {
+    system: Type.With(SystemName, { description: 'The system, by its configured name (lowercase, digits, dashes).' }),
+    id: Type.With(VendorId, { description: 'The object\'s id in that system, as a string even when numeric there.' }),
+  },
   { additionalProperties: false, description: 'The id of this object in one external system.' },
 );
 /** The id of an object in one external system. */
@@ -97,15 +111,15 @@ export const ExternalRefs = Type.Array(ExternalRef, { description: 'The ids of t
 /** A postal address. */
 export const Address = Type.Object(
   {
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-    company: Type.Optional(Type.String({ maxLength: 200 })),
-    line1: Type.String({ minLength: 1, maxLength: 200 }),
-    line2: Type.Optional(Type.String({ maxLength: 200 })),
-    city: Type.String({ minLength: 1, maxLength: 100 }),
+    name: Type.Optional(Type.String({ maxLength: 200, description: 'Name of the person at the address, as printed on a label.' })),
+    company: Type.Optional(Type.String({ maxLength: 200, description: 'Company name, for business addresses.' })),
+    line1: Type.String({ minLength: 1, maxLength: 200, description: 'Street and house number (or PO box).' }),
+    line2: Type.Optional(Type.String({ maxLength: 200, description: 'More of the address: apartment, floor, c/o.' })),
+    city: Type.String({ minLength: 1, maxLength: 100, description: 'City or town.' }),
     region: Type.Optional(Type.String({ maxLength: 100, description: 'State, province or county; ISO 3166-2 subdivision code where known.' })),
-    postalCode: Type.Optional(Type.String({ maxLength: 20 })),
+    postalCode: Type.Optional(Type.String({ maxLength: 20, description: 'Postal or ZIP code, as written in the country.' })),
     country: CountryCode,
-    phone: Type.Optional(PhoneE164),
+    phone: Type.Optional(Type.With(PhoneE164, { description: 'Phone number at the address, for the carrier (E.164).' })),
   },
   { additionalProperties: false, description: 'Postal address.' },
 );
@@ -114,7 +128,8 @@ export type Address = Static<typeof Address>;
 
 /** Free-form string attributes a retailer carries along (custom fields), never interpreted by Weft. */
 export const Attributes = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4000 }), {
-  description: 'Retailer-specific attributes, carried through unchanged.',
+  description: 'Retailer-specific attributes: string keys to string values, carried through unchanged.',
+  examples: [{ fit: 'regular', care: 'machine_wash_30' }],
 });
 
 /** Verifies a GTIN's GS1 check digit. */

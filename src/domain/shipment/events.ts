@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Timestamp } from '../shared/primitives.ts';
+import { Instant } from '../shared/primitives.ts';
 import { CanonicalId } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 import { addProblem, type Problems } from '../shared/problems.ts';
@@ -15,8 +15,8 @@ import { shipmentProblems } from './rules.ts';
 export const ShipmentDelivered = Type.Object(
   {
     shipmentId: CanonicalId('shipment'),
-    orderId: CanonicalId('order'),
-    occurredAt: Type.With(Timestamp, { description: 'When the carrier delivered the shipment.' }),
+    orderId: CanonicalId('order', 'The order the shipment belongs to.'),
+    occurredAt: Instant('When the carrier delivered the shipment'),
   },
   objectOptions('ShipmentDelivered', 'The carrier delivered a shipment.'),
 );
@@ -27,10 +27,10 @@ export type ShipmentDelivered = Static<typeof ShipmentDelivered>;
 export const ShipmentDeliveryFailed = Type.Object(
   {
     shipmentId: CanonicalId('shipment'),
-    orderId: CanonicalId('order'),
+    orderId: CanonicalId('order', 'The order the shipment belongs to.'),
     reason: Type.Enum(['recipient_absent', 'address_not_found', 'refused', 'damaged', 'lost', 'other'], { description: 'The carrier\'s reason, mapped.' }),
     returningToSender: Type.Boolean({ description: 'Whether the carrier is sending it back.' }),
-    occurredAt: Type.With(Timestamp, { description: 'When the carrier reported the failure.' }),
+    occurredAt: Instant('When the carrier reported the failure'),
   },
   objectOptions('ShipmentDeliveryFailed', 'The carrier could not deliver a shipment.'),
 );

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { SystemName, Timestamp, VendorId } from '../shared/primitives.ts';
+import { Instant, SystemName, VendorId } from '../shared/primitives.ts';
 import { idPattern, idPrefixes, type IdPrefix } from '../shared/ids.ts';
 import { objectOptions } from '../shared/schema-options.ts';
 import { defineEvent } from '../events/define-event.ts';
@@ -12,16 +12,16 @@ const linkablePrefixes = Object.values(idPrefixes).filter((prefix: IdPrefix) => 
 /** Any canonical id of a business object (`ord_…`, `cus_…`, ...). */
 export const AnyCanonicalId = Type.String({
   pattern: `^(?:${linkablePrefixes.map((prefix) => idPattern(prefix).slice(1, -1)).join('|')})$`,
-  description: 'Canonical id of any business object.',
+  description: 'Weft id of the object, of any kind (`ord_…`, `cus_…`, ...).',
 });
 
 function link(title: string, description: string) {
   return Type.Object(
     {
       canonicalId: AnyCanonicalId,
-      system: SystemName,
+      system: Type.With(SystemName, { description: 'The system the external id belongs to, by its configured name (lowercase, digits, dashes).' }),
       externalId: Type.With(VendorId, { description: 'The object\'s id in that system (a string, even when numeric there).' }),
-      occurredAt: Type.With(Timestamp, { description: 'When the link was made or dropped.' }),
+      occurredAt: Instant('When the link was made or dropped'),
     },
     objectOptions(title, description),
   );
