@@ -70,7 +70,6 @@ export interface Api {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-
 /** Builds the HTTP API: routes, credentials, admission control, problem+json errors, metrics. */
 export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api> {
   const app = Fastify({
@@ -93,11 +92,18 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
 
   const admission = createAdmission(options, { pendingEvents: () => deps.store.pendingEvents(), metrics: deps.metrics });
   app.addHook('onClose', async () => admission.stop());
+  // A request counted in flight is released exactly once, whether it ends with a response, an
+  // abort, or both (a response written to a connection the client already closed).
+  const inFlight = new WeakSet<object>();
+  const release = (request: object): void => {
+    if (inFlight.delete(request)) admission.release();
+  };
 
   // One hook for everything before the body is read: admission first (cheapest), then credentials.
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const config = request.routeOptions.config;
+    inFlight.add(request);
     admission.admit(config.shed === false ? 'exempt' : request.method === 'POST' ? 'write' : 'read');
     const scope = config.scope ?? 'any';
     if (scope === 'public') return;
@@ -109,11 +115,11 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
     request.principal = principal;
   });
   app.addHook('onResponse', async (request, reply) => {
-    admission.release();
+    release(request);
     deps.metrics.httpDuration.observe({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);
   });
-  app.addHook('onRequestAbort', (_request, done) => {
-    admission.release();
+  app.addHook('onRequestAbort', (request, done) => {
+    release(request);
     done();
   });
 
