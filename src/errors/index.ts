@@ -7,7 +7,9 @@ export {
   CapacityError,
   DependencyError,
   ConfigError,
+  TargetError,
   toWeftError,
+  type TargetErrorOptions,
   type FieldProblem,
   type WeftErrorOptions,
 } from './weft-error.ts';

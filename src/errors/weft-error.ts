@@ -63,6 +63,26 @@ export class CapacityError extends WeftError {}
 /** A dependency (store, target system) failed; usually worth a retry. */
 export class DependencyError extends WeftError {}
 
+/** Options of a target system's failure. */
+export interface TargetErrorOptions extends WeftErrorOptions {
+  /** HTTP status the target answered with, when it answered. */
+  targetStatus?: number;
+}
+
+/**
+ * A target system failed a delivery. Whether it is retried comes from the code (timeouts,
+ * connection errors, throttling and 5xx are retryable; other 4xx terminal) unless the connector
+ * overrides `retryable` for its vendor. `retryAfterSeconds` carries the target's `Retry-After`.
+ */
+export class TargetError extends DependencyError {
+  readonly targetStatus: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: TargetErrorOptions = {}) {
+    super(code, message, options);
+    this.targetStatus = options.targetStatus;
+  }
+}
+
 /** Weft was started with configuration it cannot run with. */
 export class ConfigError extends WeftError {}
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Clock } from './clock.ts';
 import type { NewEvent, Store, StoreOptions, UnitOfWork } from './store.ts';
+import { outboxContract } from './store-outbox.contract.ts';
 
 // The one contract every store adapter passes. Run it from the adapter's own test file with a
 // factory that opens the adapter; the same `name` must reopen the same database.
@@ -202,7 +203,11 @@ export function storeContract(adapter: string, openStore: OpenStore): void {
       assert.ok(first);
       assert.deepEqual(
         { ...first, seq: 0, createdAt: '' },
-        { ...base, id: 'cmd_1', key: 'ord_I', seq: 0, status: 'pending', attempts: 0, availableAt: '2026-11-23T10:00:00.000Z', createdAt: '', causationId: 'evt-x', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+        { ...first, ...base, id: 'cmd_1', key: 'ord_I', seq: 0, status: 'pending', attempts: 0, availableAt: '2026-11-23T10:00:00.000Z', createdAt: '', causationId: 'evt-x', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      );
+      assert.deepEqual(
+        { priority: first.priority, replays: first.replays, leaseOwner: first.leaseOwner, leaseUntil: first.leaseUntil, lastError: first.lastError },
+        { priority: 'normal', replays: 0, leaseOwner: undefined, leaseUntil: undefined, lastError: undefined },
       );
       assert.deepEqual((await store.dueCommands({ now: '2026-11-23T13:00:00.000Z', limit: 10, target: 'shipstation' })).map((c) => c.id), ['cmd_3']);
       committed(
@@ -220,6 +225,8 @@ export function storeContract(adapter: string, openStore: OpenStore): void {
       assert.equal((await store.command('cmd_3'))?.status, 'dead');
       assert.equal(await store.command('cmd_none'), undefined);
     });
+
+    outboxContract(fresh);
 
     it('fires durable timers once when due, unless cancelled', async () => {
       const store = await fresh();

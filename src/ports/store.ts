@@ -3,6 +3,8 @@
 // any mix of them in one transaction (a unit of work). Adapters: src/store/sqlite (embedded
 // default) and src/store/postgres (scale-out); both pass ./store.contract.ts.
 
+import type { PriorityClass } from './connector.ts';
+
 /** A complete CloudEvent ready to be appended (ids, source and time already filled in). */
 export interface NewEvent {
   /** CloudEvents id; unique per source. */
@@ -107,12 +109,28 @@ export interface OutboxCommand {
   key: string;
   /** Action input (JSON). */
   payload: unknown;
+  /** Priority class toward the target; defaults to `normal`. */
+  priority?: PriorityClass;
   /** Earliest delivery time (ISO 8601 UTC); defaults to the commit time. */
   availableAt?: string;
   /** Id of the event that caused the command. */
   causationId?: string;
   /** W3C traceparent to continue the trace in delivery. */
   traceparent?: string;
+}
+
+/**
+ * Where a command is: `pending` (waiting, leased or backing off), `done` (took effect), `dead`
+ * (gave up; its key is parked until it is replayed or discarded), `discarded` (an operator let it go).
+ */
+export type CommandStatus = 'pending' | 'done' | 'dead' | 'discarded';
+
+/** The error a command last failed with. */
+export interface CommandError {
+  /** Stable error code (`target_unavailable`). */
+  code: string;
+  /** What went wrong, without secrets. */
+  message: string;
 }
 
 /** A command as the outbox holds it. */
@@ -123,22 +141,141 @@ export interface StoredCommand extends Required<Omit<OutboxCommand, 'causationId
   traceparent: string | undefined;
   /** Order of enqueueing, across all targets. */
   seq: number;
-  /** pending, done or dead. */
-  status: 'pending' | 'done' | 'dead';
-  /** Delivery attempts so far. */
+  status: CommandStatus;
+  /** Delivery attempts since it was enqueued or last replayed. */
   attempts: number;
+  /** How many times an operator replayed it from the dead letters. */
+  replays: number;
   /** When the command was enqueued. */
   createdAt: string;
+  /** When its row last changed. */
+  updatedAt: string;
+  /** Worker holding it while a delivery runs, if any. */
+  leaseOwner: string | undefined;
+  /** Until when that worker holds it. */
+  leaseUntil: string | undefined;
+  /** The last failure, if any (the dead-letter reason once dead). */
+  lastError: CommandError | undefined;
 }
 
-/** Records the outcome of a delivery attempt, in a unit of work. */
+/** One delivery attempt of a command, as recorded. */
+export interface DeliveryAttempt {
+  /** Attempt number since enqueue or the last replay, 1 for the first. */
+  attempt: number;
+  /** Worker that made it. */
+  owner: string;
+  /** When the request started (ISO 8601 UTC). */
+  startedAt: string;
+  /** How long it took, in ms. */
+  durationMs: number;
+  /** done, retry or dead: what was decided after it. */
+  outcome: 'done' | 'retry' | 'dead';
+  /** Error code when it failed. */
+  errorCode?: string;
+  /** Error message when it failed (no secrets). */
+  errorMessage?: string;
+  /** HTTP status the target answered with, if it answered. */
+  targetStatus?: number;
+}
+
+/** What a command left at its target when it took effect. */
+export interface DeliveryReceipt {
+  commandId: string;
+  target: string;
+  action: string;
+  /** The target's id of the record, if it has one. */
+  targetId: string | undefined;
+  /** `created`, `updated`, `already_exists`, `accepted`, ... */
+  status: string;
+  /** When the effect was confirmed (ISO 8601 UTC). */
+  at: string;
+}
+
+/** Records the outcome of a delivery attempt (or hands a claimed command back), in a unit of work. */
 export interface CommandSettlement {
   /** Command id. */
   id: string;
-  /** done: delivered; dead: gave up; retry: try again at `availableAt`. */
-  outcome: 'done' | 'dead' | 'retry';
-  /** For retry: the next attempt's earliest time. */
+  /**
+   * done: delivered; dead: gave up (parks the key); retry: try again at `availableAt`;
+   * release: hand back unattempted (no attempt counted).
+   */
+  outcome: 'done' | 'dead' | 'retry' | 'release';
+  /** For retry: the next attempt's earliest time. For release: optional. */
   availableAt?: string;
+  /**
+   * The lease holder settling it. When given, the command's row changes only if that worker still
+   * holds the lease (a worker whose lease lapsed must not overwrite the one that took over). The
+   * attempt is recorded either way: it happened.
+   */
+  owner?: string;
+  /** The attempt this outcome follows (not for release). */
+  attempt?: DeliveryAttempt;
+  /** For retry and dead: the error, kept on the command. */
+  error?: CommandError;
+  /** For done: the receipt. */
+  receipt?: Omit<DeliveryReceipt, 'commandId' | 'at'>;
+}
+
+/** Puts a dead command back in the queue (an operator's replay). Ignored unless the command is dead. */
+export interface CommandRequeue {
+  id: string;
+  /** Earliest next attempt; defaults to the commit time. */
+  availableAt?: string;
+}
+
+/** Lets a dead command go for good, unparking its key. Ignored unless the command is dead. */
+export interface CommandDiscard {
+  id: string;
+  /** Why, in the operator's words. */
+  reason: string;
+}
+
+/** An operator's action, kept for audit. */
+export interface AuditEntry {
+  /** Entry id (`aud_…`). */
+  id: string;
+  /** Who: an API key id, or `cli:<user>`. */
+  actor: string;
+  /** What (`dlq.replay`, `dlq.discard`). */
+  action: string;
+  /** What it was done to (a command id). */
+  subject: string;
+  /** Why, in the actor's words. */
+  reason: string;
+  /** Anything else worth keeping (JSON). */
+  details?: unknown;
+}
+
+/** An audit entry as stored. */
+export interface StoredAuditEntry extends AuditEntry {
+  /** When it was recorded (ISO 8601 UTC). */
+  at: string;
+}
+
+/** Filter of the outbox listing; every field narrows. */
+export interface CommandFilter {
+  status?: CommandStatus;
+  target?: string;
+  /** Code of the last error. */
+  errorCode?: string;
+  key?: string;
+  action?: string;
+  /** Only commands enqueued before this time (ISO 8601 UTC). */
+  createdBefore?: string;
+  /** Only commands enqueued at or after this time. */
+  createdAfter?: string;
+  /** Page after this `seq` (newest first: commands with a lower seq). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** How many commands a target has in a status, and the oldest one's age. */
+export interface OutboxStat {
+  target: string;
+  status: CommandStatus;
+  count: number;
+  /** When the oldest of them was enqueued (ISO 8601 UTC). */
+  oldestCreatedAt: string;
 }
 
 /** A durable timer: fires once at or after `dueAt` unless cancelled. */
@@ -174,6 +311,12 @@ export interface UnitOfWork {
   outbox?: readonly OutboxCommand[];
   /** Delivery outcomes to record. */
   settle?: readonly CommandSettlement[];
+  /** Dead commands to put back in the queue. */
+  requeue?: readonly CommandRequeue[];
+  /** Dead commands to let go. */
+  discard?: readonly CommandDiscard[];
+  /** Operator actions to record. */
+  audit?: readonly AuditEntry[];
   /** Timers to schedule. */
   timers?: readonly Timer[];
   /** Timers to cancel (by id). */
@@ -262,8 +405,25 @@ export interface Store {
 
   /** Pending commands due at `now`, oldest first, at most `limit`. */
   dueCommands(options: { now: string; limit: number; target?: string }): Promise<StoredCommand[]>;
+  /**
+   * Leases up to `limit` commands of a target for delivery by `owner` until `now + leaseMs`: pending,
+   * due, not leased by anyone else, and each the oldest unfinished command of its key (a key whose
+   * oldest command is pending elsewhere, backing off or dead is skipped, so keys stay in order).
+   * Most urgent priority first, then enqueue order.
+   */
+  claimCommands(options: { target: string; now: string; limit: number; leaseMs: number; owner: string }): Promise<StoredCommand[]>;
   /** A command by id. */
   command(id: string): Promise<StoredCommand | undefined>;
+  /** Commands matching a filter, newest first. */
+  listCommands(filter: CommandFilter): Promise<StoredCommand[]>;
+  /** Every recorded attempt of a command, oldest first (across replays). */
+  commandAttempts(id: string): Promise<DeliveryAttempt[]>;
+  /** The receipt of a command that took effect. */
+  receipt(id: string): Promise<DeliveryReceipt | undefined>;
+  /** Counts per target and status (statuses with no command are left out). */
+  outboxStats(): Promise<OutboxStat[]>;
+  /** Audit entries about a subject (or all), newest first. */
+  auditLog(options: { subject?: string; limit: number }): Promise<StoredAuditEntry[]>;
 
   /** Pending timers due at `now`, earliest first. */
   dueTimers(options: { now: string; limit: number }): Promise<Timer[]>;

@@ -1,6 +1,9 @@
 import { InputError } from '../errors/index.ts';
 import type {
   AppendedEvent,
+  AuditEntry,
+  CommandDiscard,
+  CommandRequeue,
   CommandSettlement,
   CommitResult,
   CrossReference,
@@ -106,8 +109,14 @@ export interface BatchPlan {
   xrefs: CrossReference[];
   commands: OutboxCommand[];
   settlements: CommandSettlement[];
+  requeues: CommandRequeue[];
+  discards: CommandDiscard[];
+  audit: AuditEntry[];
   timers: TimerOp[];
 }
+
+/** Outbox priority column values: lower goes first. */
+export const PRIORITY_RANK = { urgent: 0, normal: 1, bulk: 2 } as const;
 
 /** Joins key parts unambiguously (NUL cannot occur in any of them). */
 export function snapshotKey(...parts: string[]): string {
@@ -149,6 +158,9 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     xrefs: [],
     commands: [],
     settlements: [],
+    requeues: [],
+    discards: [],
+    audit: [],
     timers: [],
   };
   // Overlays: what earlier units of this batch have written, on top of the snapshot.
@@ -238,6 +250,9 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     for (const settlement of unit.settle ?? []) {
       plan.settlements.push(settlement.availableAt === undefined ? settlement : { ...settlement, availableAt: normalizeTime(settlement.availableAt) });
     }
+    for (const requeue of unit.requeue ?? []) plan.requeues.push({ id: requeue.id, availableAt: normalizeTime(requeue.availableAt ?? now) });
+    for (const discard of unit.discard ?? []) plan.discards.push(discard);
+    plan.audit.push(...(unit.audit ?? []));
     for (const timer of unit.timers ?? []) plan.timers.push({ op: 'schedule', timer: { ...timer, dueAt: normalizeTime(timer.dueAt) } });
     for (const id of unit.cancelTimers ?? []) plan.timers.push({ op: 'cancel', id });
     for (const id of unit.firedTimers ?? []) plan.timers.push({ op: 'fire', id });

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, StoredCommand, StoredEvent, Timer } from '../ports/store.ts';
+import type { ApiKeyRecord, DeliveryAttempt, DeliveryReceipt, StoredAuditEntry, StoredCommand, StoredEvent, Timer } from '../ports/store.ts';
 
 // Row shapes shared by the adapters (both use the same column names) and their mapping to the
 // port's types. Drivers differ only in how they hand back times and JSON, handled here.
@@ -63,9 +63,18 @@ export interface CommandRow {
   attempts: number;
   available_at: Time;
   created_at: Time;
+  updated_at: Time;
   causation_id: string | null;
   traceparent: string | null;
+  priority: number;
+  replays: number;
+  lease_owner: string | null;
+  lease_until: Time | null;
+  error_code: string | null;
+  error_message: string | null;
 }
+
+const PRIORITY_NAMES = ['urgent', 'normal', 'bulk'] as const;
 
 /** Maps an `outbox` row to a stored command. */
 export function commandFromRow(row: CommandRow): StoredCommand {
@@ -80,9 +89,75 @@ export function commandFromRow(row: CommandRow): StoredCommand {
     attempts: row.attempts,
     availableAt: iso(row.available_at),
     createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
     causationId: row.causation_id ?? undefined,
     traceparent: row.traceparent ?? undefined,
+    priority: PRIORITY_NAMES[Number(row.priority)] ?? 'normal',
+    replays: Number(row.replays),
+    leaseOwner: row.lease_owner ?? undefined,
+    leaseUntil: row.lease_until === null ? undefined : iso(row.lease_until),
+    lastError: row.error_code === null ? undefined : { code: row.error_code, message: row.error_message ?? '' },
   };
+}
+
+/** A `command_attempts` row. */
+export interface AttemptRow {
+  attempt: number;
+  owner: string;
+  started_at: Time;
+  duration_ms: number;
+  outcome: string;
+  error_code: string | null;
+  error_message: string | null;
+  target_status: number | null;
+}
+
+/** Maps a `command_attempts` row to an attempt. */
+export function attemptFromRow(row: AttemptRow): DeliveryAttempt {
+  const attempt: DeliveryAttempt = {
+    attempt: Number(row.attempt),
+    owner: row.owner,
+    startedAt: iso(row.started_at),
+    durationMs: Number(row.duration_ms),
+    outcome: row.outcome as DeliveryAttempt['outcome'],
+  };
+  if (row.error_code !== null) attempt.errorCode = row.error_code;
+  if (row.error_message !== null) attempt.errorMessage = row.error_message;
+  if (row.target_status !== null) attempt.targetStatus = Number(row.target_status);
+  return attempt;
+}
+
+/** A `delivery_receipts` row. */
+export interface ReceiptRow {
+  command_id: string;
+  target: string;
+  action: string;
+  target_id: string | null;
+  status: string;
+  at: Time;
+}
+
+/** Maps a `delivery_receipts` row to a receipt. */
+export function receiptFromRow(row: ReceiptRow): DeliveryReceipt {
+  return { commandId: row.command_id, target: row.target, action: row.action, targetId: row.target_id ?? undefined, status: row.status, at: iso(row.at) };
+}
+
+/** An `audit_log` row. */
+export interface AuditRow {
+  id: string;
+  at: Time;
+  actor: string;
+  action: string;
+  subject: string;
+  reason: string;
+  details: Json;
+}
+
+/** Maps an `audit_log` row to an audit entry. */
+export function auditFromRow(row: AuditRow): StoredAuditEntry {
+  const entry: StoredAuditEntry = { id: row.id, at: iso(row.at), actor: row.actor, action: row.action, subject: row.subject, reason: row.reason };
+  if (row.details !== null) entry.details = json(row.details);
+  return entry;
 }
 
 /** A `timers` row. */

@@ -100,6 +100,53 @@ const migrations: readonly string[] = [
     revoked_at   timestamptz
   );
   `,
+  // 2: delivery. See the SQLite store's migration 2 for the reasoning; same tables and columns.
+  `
+  ALTER TABLE {s}.outbox ADD COLUMN priority smallint NOT NULL DEFAULT 1;
+  ALTER TABLE {s}.outbox ADD COLUMN replays integer NOT NULL DEFAULT 0;
+  ALTER TABLE {s}.outbox ADD COLUMN lease_owner text;
+  ALTER TABLE {s}.outbox ADD COLUMN lease_until timestamptz;
+  ALTER TABLE {s}.outbox ADD COLUMN error_code text;
+  ALTER TABLE {s}.outbox ADD COLUMN error_message text;
+  CREATE INDEX outbox_claim ON {s}.outbox (target, status, priority, seq);
+  CREATE INDEX outbox_key_open ON {s}.outbox (target, key, seq) WHERE status IN ('pending', 'dead');
+  CREATE INDEX outbox_listing ON {s}.outbox (status, target, seq);
+
+  CREATE TABLE {s}.command_attempts (
+    seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    command_id     text NOT NULL,
+    attempt        integer NOT NULL,
+    owner          text NOT NULL,
+    started_at     timestamptz NOT NULL,
+    duration_ms    double precision NOT NULL,
+    outcome        text NOT NULL,
+    error_code     text,
+    error_message  text,
+    target_status  integer
+  );
+  CREATE INDEX command_attempts_command ON {s}.command_attempts (command_id, seq);
+
+  CREATE TABLE {s}.delivery_receipts (
+    command_id  text PRIMARY KEY,
+    target      text NOT NULL,
+    action      text NOT NULL,
+    target_id   text,
+    status      text NOT NULL,
+    at          timestamptz NOT NULL
+  );
+
+  CREATE TABLE {s}.audit_log (
+    seq      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id       text NOT NULL UNIQUE,
+    at       timestamptz NOT NULL,
+    actor    text NOT NULL,
+    action   text NOT NULL,
+    subject  text NOT NULL,
+    reason   text NOT NULL,
+    details  jsonb
+  );
+  CREATE INDEX audit_log_subject ON {s}.audit_log (subject, seq);
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -2,12 +2,31 @@ import pg from 'pg';
 import type { QueryResult, QueryResultRow } from 'pg';
 import { ConfigError, DependencyError, WeftError } from '../../errors/index.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
-import type { ApiKeyRecord, CommitResult, CrossReference, Store, StoredCommand, StoreOptions, Timer, UnitOfWork } from '../../ports/store.ts';
+import type { ApiKeyRecord, CommitResult, CrossReference, DeliveryReceipt, OutboxStat, Store, StoredCommand, StoreOptions, Timer, UnitOfWork } from '../../ports/store.ts';
+import { commandListing } from '../command-listing.ts';
 import { createGroupCommitter } from '../group-commit.ts';
-import { apiKeyFromRow, commandFromRow, eventFromRow, timerFromRow, type ApiKeyRow, type CommandRow, type EventRow, type TimerRow } from '../rows.ts';
+import {
+  apiKeyFromRow,
+  attemptFromRow,
+  auditFromRow,
+  commandFromRow,
+  eventFromRow,
+  receiptFromRow,
+  timerFromRow,
+  type ApiKeyRow,
+  type AttemptRow,
+  type AuditRow,
+  type CommandRow,
+  type EventRow,
+  type ReceiptRow,
+  type TimerRow,
+} from '../rows.ts';
 import { createPool, lockKey, MAX_IDENTIFIER_BYTES, run } from './connection.ts';
 import { migrate } from './schema.ts';
+import { PRIORITY_RANK } from '../plan-batch.ts';
 import { createBatchWriter, EVENT_COLUMNS } from './write-batch.ts';
+
+const rank = (priority: string): number => PRIORITY_RANK[priority as keyof typeof PRIORITY_RANK] ?? 1;
 
 /** Options of the scale-out PostgreSQL store. */
 export interface PostgresStoreOptions extends StoreOptions {
@@ -77,11 +96,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   // Reads (and the few direct statements) go straight to the readers' pool, outside any transaction.
 
-  const query = async <R extends QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<QueryResult<R>> => {
+  const query = async <R extends QueryResultRow>(name: string | undefined, text: string, values: unknown[] = []): Promise<QueryResult<R>> => {
     if (closed) throw new DependencyError('store_unavailable', 'The store is closed.');
     return run<R>(readers, name, sql(text), values);
   };
-  const read = async <R extends QueryResultRow>(name: string, text: string, values: unknown[] = []): Promise<R[]> => (await query<R>(name, text, values)).rows;
+  const read = async <R extends QueryResultRow>(name: string | undefined, text: string, values: unknown[] = []): Promise<R[]> => (await query<R>(name, text, values)).rows;
   const iso = (time: string): string => new Date(time).toISOString();
 
   return {
@@ -142,10 +161,56 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             ]);
       return rows.map(commandFromRow);
     },
+    // One statement: the candidates are locked as they are picked (SKIP LOCKED: another hub's claim
+    // in progress is passed over, not waited for) and leased in the same statement.
+    claimCommands: async ({ target, now, limit, leaseMs, owner }) => {
+      const at = new Date(now);
+      const rows = await read<CommandRow>(
+        'claim_commands',
+        `WITH c AS (
+           SELECT o.seq FROM {s}.outbox o
+           WHERE o.target = $1 AND o.status = 'pending' AND o.available_at <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
+             AND NOT EXISTS (SELECT 1 FROM {s}.outbox p WHERE p.target = o.target AND p.key = o.key AND p.seq < o.seq AND p.status IN ('pending', 'dead'))
+           ORDER BY o.priority, o.seq LIMIT $3
+           FOR UPDATE SKIP LOCKED
+         )
+         UPDATE {s}.outbox o SET lease_owner = $4, lease_until = $5 FROM c WHERE o.seq = c.seq RETURNING o.*`,
+        [target, at.toISOString(), limit, owner, new Date(at.getTime() + leaseMs).toISOString()],
+      );
+      return rows.map(commandFromRow).sort((a, b) => rank(a.priority) - rank(b.priority) || a.seq - b.seq);
+    },
     command: async (id): Promise<StoredCommand | undefined> => {
       const [row] = await read<CommandRow>('command', 'SELECT * FROM {s}.outbox WHERE id = $1', [id]);
       return row ? commandFromRow(row) : undefined;
     },
+    listCommands: async (filter) => {
+      const { where, params } = commandListing(filter, (n) => `$${n}`);
+      return (await read<CommandRow>(undefined, `SELECT * FROM {s}.outbox ${where} ORDER BY seq DESC LIMIT $${params.length + 1}`, [...params, filter.limit])).map(commandFromRow);
+    },
+    commandAttempts: async (id) =>
+      (
+        await read<AttemptRow>(
+          'command_attempts',
+          'SELECT attempt, owner, started_at, duration_ms, outcome, error_code, error_message, target_status FROM {s}.command_attempts WHERE command_id = $1 ORDER BY seq',
+          [id],
+        )
+      ).map(attemptFromRow),
+    receipt: async (id): Promise<DeliveryReceipt | undefined> => {
+      const [row] = await read<ReceiptRow>('receipt', 'SELECT * FROM {s}.delivery_receipts WHERE command_id = $1', [id]);
+      return row ? receiptFromRow(row) : undefined;
+    },
+    outboxStats: async () =>
+      (
+        await read<{ target: string; status: OutboxStat['status']; count: string; oldest: Date }>(
+          'outbox_stats',
+          'SELECT target, status, COUNT(*) AS count, MIN(created_at) AS oldest FROM {s}.outbox GROUP BY target, status ORDER BY target COLLATE "C", status COLLATE "C"',
+        )
+      ).map((row): OutboxStat => ({ target: row.target, status: row.status, count: Number(row.count), oldestCreatedAt: row.oldest.toISOString() })),
+    auditLog: async ({ subject, limit }) =>
+      (subject === undefined
+        ? await read<AuditRow>('audit_all', 'SELECT * FROM {s}.audit_log ORDER BY seq DESC LIMIT $1', [limit])
+        : await read<AuditRow>('audit_subject', 'SELECT * FROM {s}.audit_log WHERE subject = $1 ORDER BY seq DESC LIMIT $2', [subject, limit])
+      ).map(auditFromRow),
 
     dueTimers: async ({ now, limit }): Promise<Timer[]> =>
       (

@@ -2,7 +2,7 @@ import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { Clock } from '../../ports/clock.ts';
 import type { Timer, UnitOfWork } from '../../ports/store.ts';
 import type { BatchWriter, UnitOutcome } from '../group-commit.ts';
-import { planBatch, snapshotKey, snapshotRequest, type BatchPlan, type BatchSnapshot, type ExistingEvent, type ExistingIdempotency, type SubjectState } from '../plan-batch.ts';
+import { PRIORITY_RANK, planBatch, snapshotKey, snapshotRequest, type BatchPlan, type BatchSnapshot, type ExistingEvent, type ExistingIdempotency, type SubjectState } from '../plan-batch.ts';
 import { run, storeError } from './connection.ts';
 
 // The write side of the PostgreSQL store: one transaction per group-commit batch, in two round
@@ -220,10 +220,10 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
     // `seq` comes from an identity column; ORDER BY the array index numbers commands in enqueue order.
     writes.push([
       'ins_outbox',
-      `INSERT INTO {s}.outbox (id, target, action, key, payload, available_at, created_at, updated_at, causation_id, traceparent)
-       SELECT id, target, action, key, payload::jsonb, available_at, $9, $9, causation_id, traceparent
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[])
-         WITH ORDINALITY AS r(id, target, action, key, payload, available_at, causation_id, traceparent, n)
+      `INSERT INTO {s}.outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, causation_id, traceparent)
+       SELECT id, target, action, key, payload::jsonb, priority, available_at, $9, $9, causation_id, traceparent
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $10::int2[])
+         WITH ORDINALITY AS r(id, target, action, key, payload, available_at, causation_id, traceparent, priority, n)
        ORDER BY n`,
       [
         commands.map((c) => c.id),
@@ -235,32 +235,140 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
         commands.map((c) => c.causationId ?? null),
         commands.map((c) => c.traceparent ?? null),
         now,
+        commands.map((c) => PRIORITY_RANK[c.priority ?? 'normal']),
       ],
     ]);
   }
-  if (plan.settlements.length > 0) {
-    // UPDATE ... FROM changes a row once, so repeated settlements of one command are folded here
-    // into the effect of applying them one after the other.
-    const folded = new Map<string, { status: string; count: number; availableAt: string | null }>();
-    for (const settlement of plan.settlements) {
-      const before = folded.get(settlement.id);
-      folded.set(settlement.id, {
-        status: settlement.outcome === 'retry' ? 'pending' : settlement.outcome,
-        count: (before?.count ?? 0) + 1,
-        availableAt: settlement.availableAt ?? before?.availableAt ?? null,
-      });
-    }
-    const entries = [...folded];
+  if (plan.settlements.length > 0) writes.push(...settlementStatements(plan, now));
+  if (plan.requeues.length > 0) {
+    // A command requeued twice in one batch: the second finds it pending and changes nothing, as in SQLite.
+    const requeues = [...new Map(plan.requeues.map((r) => [r.id, r])).values()];
     writes.push([
-      'upd_outbox',
-      `UPDATE {s}.outbox o SET status = r.status, attempts = o.attempts + r.count, available_at = COALESCE(r.available_at, o.available_at), updated_at = $5
-       FROM unnest($1::text[], $2::text[], $3::int4[], $4::timestamptz[]) AS r(id, status, count, available_at)
-       WHERE o.id = r.id`,
-      [entries.map(([id]) => id), entries.map(([, f]) => f.status), entries.map(([, f]) => f.count), entries.map(([, f]) => f.availableAt), now],
+      'requeue_outbox',
+      `UPDATE {s}.outbox o SET status = 'pending', attempts = 0, replays = o.replays + 1, available_at = r.available_at, lease_owner = NULL, lease_until = NULL,
+         error_code = NULL, error_message = NULL, updated_at = $3
+       FROM unnest($1::text[], $2::timestamptz[]) AS r(id, available_at)
+       WHERE o.id = r.id AND o.status = 'dead'`,
+      [requeues.map((r) => r.id), requeues.map((r) => r.availableAt ?? now), now],
+    ]);
+  }
+  if (plan.discards.length > 0) {
+    writes.push([
+      'discard_outbox',
+      `UPDATE {s}.outbox SET status = 'discarded', updated_at = $2 WHERE id = ANY($1::text[]) AND status = 'dead'`,
+      [plan.discards.map((d) => d.id), now],
+    ]);
+  }
+  if (plan.audit.length > 0) {
+    const audit = plan.audit;
+    writes.push([
+      'ins_audit',
+      `INSERT INTO {s}.audit_log (id, at, actor, action, subject, reason, details)
+       SELECT id, $7, actor, action, subject, reason, details::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS r(id, actor, action, subject, reason, details, n)
+       ORDER BY n`,
+      [
+        audit.map((a) => a.id),
+        audit.map((a) => a.actor),
+        audit.map((a) => a.action),
+        audit.map((a) => a.subject),
+        audit.map((a) => a.reason),
+        audit.map((a) => (a.details === undefined ? null : JSON.stringify(a.details))),
+        now,
+      ],
     ]);
   }
   if (plan.timers.length > 0) writes.push(...timerStatements(plan, now));
   return writes;
+}
+
+function settlementStatements(plan: BatchPlan, now: string): Statement[] {
+  const statements: Statement[] = [];
+  const attempts = plan.settlements.filter((s) => s.attempt !== undefined);
+  if (attempts.length > 0) {
+    statements.push([
+      'ins_attempts',
+      `INSERT INTO {s}.command_attempts (command_id, attempt, owner, started_at, duration_ms, outcome, error_code, error_message, target_status)
+       SELECT command_id, attempt, owner, started_at, duration_ms, outcome, error_code, error_message, target_status
+       FROM unnest($1::text[], $2::int4[], $3::text[], $4::timestamptz[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::int4[])
+         WITH ORDINALITY AS r(command_id, attempt, owner, started_at, duration_ms, outcome, error_code, error_message, target_status, n)
+       ORDER BY n`,
+      [
+        attempts.map((s) => s.id),
+        attempts.map((s) => s.attempt?.attempt),
+        attempts.map((s) => s.attempt?.owner),
+        attempts.map((s) => s.attempt?.startedAt),
+        attempts.map((s) => s.attempt?.durationMs),
+        attempts.map((s) => s.attempt?.outcome),
+        attempts.map((s) => s.attempt?.errorCode ?? null),
+        attempts.map((s) => s.attempt?.errorMessage ?? null),
+        attempts.map((s) => s.attempt?.targetStatus ?? null),
+      ],
+    ]);
+  }
+  // UPDATE ... FROM changes a row once, so several settlements of one command in a batch are folded
+  // into the effect of applying them one after the other (the first that finishes it wins; SQLite
+  // skips later ones because the row is no longer pending).
+  interface Folded {
+    status: string | null;
+    count: number;
+    availableAt: string | null;
+    errorCode: string | null;
+    errorMessage: string | null;
+    owner: string | null;
+    receipt: { target: string; action: string; targetId: string | null; status: string } | null;
+  }
+  const folded = new Map<string, Folded>();
+  for (const s of plan.settlements) {
+    const before = folded.get(s.id);
+    if (before && before.status !== null && before.status !== 'pending') continue;
+    const release = s.outcome === 'release';
+    folded.set(s.id, {
+      status: release ? (before?.status ?? null) : s.outcome === 'retry' ? 'pending' : s.outcome,
+      count: (before?.count ?? 0) + (release ? 0 : 1),
+      availableAt: s.availableAt ?? before?.availableAt ?? null,
+      errorCode: release ? (before?.errorCode ?? null) : (s.error?.code ?? null),
+      errorMessage: release ? (before?.errorMessage ?? null) : (s.error?.message ?? null),
+      owner: before?.owner ?? s.owner ?? null,
+      receipt: s.outcome === 'done' && s.receipt ? { target: s.receipt.target, action: s.receipt.action, targetId: s.receipt.targetId ?? null, status: s.receipt.status } : null,
+    });
+  }
+  const entries = [...folded];
+  const receipts = entries.filter(([, f]) => f.receipt !== null);
+  statements.push([
+    'upd_outbox',
+    `WITH u AS (
+       UPDATE {s}.outbox o SET status = COALESCE(r.status, o.status), attempts = o.attempts + r.count, available_at = COALESCE(r.available_at, o.available_at),
+         lease_owner = NULL, lease_until = NULL,
+         error_code = CASE WHEN r.status IS NULL THEN o.error_code ELSE r.error_code END,
+         error_message = CASE WHEN r.status IS NULL THEN o.error_message ELSE r.error_message END,
+         updated_at = $8
+       FROM unnest($1::text[], $2::text[], $3::int4[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS r(id, status, count, available_at, error_code, error_message, owner)
+       WHERE o.id = r.id AND o.status = 'pending' AND (r.owner IS NULL OR o.lease_owner = r.owner)
+       RETURNING o.id, o.status
+     )
+     INSERT INTO {s}.delivery_receipts (command_id, target, action, target_id, status, at)
+     SELECT x.id, x.target, x.action, x.target_id, x.status, $8
+     FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[]) AS x(id, target, action, target_id, status)
+     JOIN u ON u.id = x.id AND u.status = 'done'
+     ON CONFLICT (command_id) DO NOTHING`,
+    [
+      entries.map(([id]) => id),
+      entries.map(([, f]) => f.status),
+      entries.map(([, f]) => f.count),
+      entries.map(([, f]) => f.availableAt),
+      entries.map(([, f]) => f.errorCode),
+      entries.map(([, f]) => f.errorMessage),
+      entries.map(([, f]) => f.owner),
+      now,
+      receipts.map(([id]) => id),
+      receipts.map(([, f]) => f.receipt?.target),
+      receipts.map(([, f]) => f.receipt?.action),
+      receipts.map(([, f]) => f.receipt?.targetId ?? null),
+      receipts.map(([, f]) => f.receipt?.status),
+    ],
+  ]);
+  return statements;
 }
 
 function timerStatements(plan: BatchPlan, now: string): Statement[] {

@@ -98,6 +98,55 @@ const migrations: readonly string[] = [
     revoked_at   TEXT
   ) WITHOUT ROWID;
   `,
+  // 2: delivery. Leases let workers (and hubs) share the outbox; the partial key index makes the
+  // "oldest unfinished command of its key" check of a claim one index probe. Attempts, receipts and
+  // the audit log are append-only.
+  `
+  ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE outbox ADD COLUMN replays INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+  ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+  ALTER TABLE outbox ADD COLUMN error_code TEXT;
+  ALTER TABLE outbox ADD COLUMN error_message TEXT;
+  CREATE INDEX outbox_claim ON outbox (target, status, priority, seq);
+  CREATE INDEX outbox_key_open ON outbox (target, key, seq) WHERE status IN ('pending', 'dead');
+  CREATE INDEX outbox_listing ON outbox (status, target, seq);
+
+  CREATE TABLE command_attempts (
+    seq            INTEGER PRIMARY KEY,
+    command_id     TEXT NOT NULL,
+    attempt        INTEGER NOT NULL,
+    owner          TEXT NOT NULL,
+    started_at     TEXT NOT NULL,
+    duration_ms    REAL NOT NULL,
+    outcome        TEXT NOT NULL,
+    error_code     TEXT,
+    error_message  TEXT,
+    target_status  INTEGER
+  );
+  CREATE INDEX command_attempts_command ON command_attempts (command_id, seq);
+
+  CREATE TABLE delivery_receipts (
+    command_id  TEXT PRIMARY KEY,
+    target      TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    target_id   TEXT,
+    status      TEXT NOT NULL,
+    at          TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE audit_log (
+    seq      INTEGER PRIMARY KEY,
+    id       TEXT NOT NULL UNIQUE,
+    at       TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    subject  TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    details  TEXT
+  );
+  CREATE INDEX audit_log_subject ON audit_log (subject, seq);
+  `,
 ];
 
 /** Brings the database to the latest schema version, in one transaction per migration. */

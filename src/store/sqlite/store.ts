@@ -4,9 +4,25 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { DependencyError, WeftError, isErrorCode } from '../../errors/index.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
-import type { ApiKeyRecord, CommitResult, CrossReference, Store, StoredCommand, StoreOptions, Timer, UnitOfWork } from '../../ports/store.ts';
+import type { ApiKeyRecord, CommitResult, CrossReference, DeliveryReceipt, OutboxStat, Store, StoredCommand, StoreOptions, Timer, UnitOfWork } from '../../ports/store.ts';
 import { createGroupCommitter } from '../group-commit.ts';
-import { apiKeyFromRow, commandFromRow, eventFromRow, timerFromRow, type ApiKeyRow, type CommandRow, type EventRow, type TimerRow } from '../rows.ts';
+import {
+  apiKeyFromRow,
+  attemptFromRow,
+  auditFromRow,
+  commandFromRow,
+  eventFromRow,
+  receiptFromRow,
+  timerFromRow,
+  type ApiKeyRow,
+  type AttemptRow,
+  type AuditRow,
+  type CommandRow,
+  type EventRow,
+  type ReceiptRow,
+  type TimerRow,
+} from '../rows.ts';
+import { commandListing } from '../command-listing.ts';
 import { migrate } from './schema.ts';
 import { EVENT_COLUMNS, openDatabase, statementCache, storeFailure } from './write-batch.ts';
 import type { CheckpointerData } from './checkpointer-thread.ts';
@@ -174,11 +190,53 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         }
         return (r(`${sql} ORDER BY seq LIMIT ?`).all(...params, limit) as unknown as CommandRow[]).map(commandFromRow);
       }),
+    claimCommands: async ({ target, now, limit, leaseMs, owner }) => {
+      guard();
+      const at = new Date(now);
+      const text = (await call({ kind: 'claim', target, now: at.toISOString(), limit, leaseUntil: new Date(at.getTime() + leaseMs).toISOString(), owner })) as string;
+      return (JSON.parse(text) as CommandRow[]).map(commandFromRow);
+    },
     command: (id) =>
       read((): StoredCommand | undefined => {
         const row = r('SELECT * FROM outbox WHERE id = ?').get(id) as CommandRow | undefined;
         return row ? commandFromRow(row) : undefined;
       }),
+    listCommands: (filter) =>
+      read(() => {
+        const { where, params } = commandListing(filter, () => '?');
+        return (r(`SELECT * FROM outbox ${where} ORDER BY seq DESC LIMIT ?`).all(...(params as SQLInputValue[]), filter.limit) as unknown as CommandRow[]).map(commandFromRow);
+      }),
+    commandAttempts: (id) =>
+      read(() =>
+        (
+          r('SELECT attempt, owner, started_at, duration_ms, outcome, error_code, error_message, target_status FROM command_attempts WHERE command_id = ? ORDER BY seq').all(
+            id,
+          ) as unknown as AttemptRow[]
+        ).map(attemptFromRow),
+      ),
+    receipt: (id) =>
+      read((): DeliveryReceipt | undefined => {
+        const row = r('SELECT * FROM delivery_receipts WHERE command_id = ?').get(id) as ReceiptRow | undefined;
+        return row ? receiptFromRow(row) : undefined;
+      }),
+    outboxStats: () =>
+      read(() =>
+        (
+          r('SELECT target, status, COUNT(*) AS count, MIN(created_at) AS oldest FROM outbox GROUP BY target, status ORDER BY target, status').all() as unknown as {
+            target: string;
+            status: OutboxStat['status'];
+            count: number;
+            oldest: string;
+          }[]
+        ).map((row): OutboxStat => ({ target: row.target, status: row.status, count: row.count, oldestCreatedAt: row.oldest })),
+      ),
+    auditLog: ({ subject, limit }) =>
+      read(() =>
+        (subject === undefined
+          ? (r('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as unknown as AuditRow[])
+          : (r('SELECT * FROM audit_log WHERE subject = ? ORDER BY seq DESC LIMIT ?').all(subject, limit) as unknown as AuditRow[])
+        ).map(auditFromRow),
+      ),
 
     dueTimers: ({ now, limit }) =>
       read((): Timer[] =>

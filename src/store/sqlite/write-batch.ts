@@ -2,6 +2,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { DependencyError } from '../../errors/index.ts';
 import type { CommitResult } from '../../ports/store.ts';
 import {
+  PRIORITY_RANK,
   planBatch,
   snapshotKey,
   snapshotRequest,
@@ -56,7 +57,28 @@ export interface SqliteWriter {
   writeBatch(units: readonly PlannableUnit[], now: string): CommitResult[];
   /** Runs one statement outside the group commit (API keys, maintenance); returns the changed row count. */
   run(sql: string, params: readonly (string | number | null)[]): number;
+  /** Leases commands for delivery (see Store.claimCommands); returns the leased rows as JSON text. */
+  claim(options: ClaimOptions): string;
 }
+
+/** A claim as the writer thread takes it. */
+export interface ClaimOptions {
+  target: string;
+  now: string;
+  limit: number;
+  leaseUntil: string;
+  owner: string;
+}
+
+/**
+ * The oldest unfinished command of each key, due and not leased by another worker. A key whose
+ * oldest unfinished command is leased, backing off or dead is skipped: that keeps each key in order
+ * and parks it behind a dead letter.
+ */
+export const CLAIMABLE = `SELECT o.* FROM outbox o
+  WHERE o.target = ? AND o.status = 'pending' AND o.available_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
+    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.target = o.target AND p.key = o.key AND p.seq < o.seq AND p.status IN ('pending', 'dead'))
+  ORDER BY o.priority, o.seq LIMIT ?`;
 
 /** A function that prepares each SQL text once per connection and hands back the cached statement. */
 export function statementCache(db: DatabaseSync): (sql: string) => StatementSync {
@@ -135,17 +157,76 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     }
     for (const c of plan.commands) {
       w(
-        `INSERT INTO outbox (id, target, action, key, payload, available_at, created_at, updated_at, causation_id, traceparent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(c.id, c.target, c.action, c.key, JSON.stringify(c.payload ?? null), c.availableAt ?? now, now, now, c.causationId ?? null, c.traceparent ?? null);
+        `INSERT INTO outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, causation_id, traceparent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        c.id,
+        c.target,
+        c.action,
+        c.key,
+        JSON.stringify(c.payload ?? null),
+        PRIORITY_RANK[c.priority ?? 'normal'],
+        c.availableAt ?? now,
+        now,
+        now,
+        c.causationId ?? null,
+        c.traceparent ?? null,
+      );
     }
     for (const s of plan.settlements) {
+      if (s.attempt) {
+        const a = s.attempt;
+        w(
+          `INSERT INTO command_attempts (command_id, attempt, owner, started_at, duration_ms, outcome, error_code, error_message, target_status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(s.id, a.attempt, a.owner, a.startedAt, a.durationMs, a.outcome, a.errorCode ?? null, a.errorMessage ?? null, a.targetStatus ?? null);
+      }
+      const owner = s.owner ?? null;
+      if (s.outcome === 'release') {
+        w('UPDATE outbox SET lease_owner = NULL, lease_until = NULL, available_at = COALESCE(?, available_at), updated_at = ? WHERE id = ? AND (? IS NULL OR lease_owner = ?)').run(
+          s.availableAt ?? null,
+          now,
+          s.id,
+          owner,
+          owner,
+        );
+        continue;
+      }
       const status = s.outcome === 'retry' ? 'pending' : s.outcome;
-      w('UPDATE outbox SET status = ?, attempts = attempts + 1, available_at = COALESCE(?, available_at), updated_at = ? WHERE id = ?').run(
-        status,
-        s.availableAt ?? null,
+      const changed = w(
+        `UPDATE outbox SET status = ?, attempts = attempts + 1, available_at = COALESCE(?, available_at), lease_owner = NULL, lease_until = NULL,
+         error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND (? IS NULL OR lease_owner = ?)`,
+      ).run(status, s.availableAt ?? null, s.error?.code ?? null, s.error?.message ?? null, now, s.id, owner, owner).changes;
+      if (s.outcome === 'done' && s.receipt && Number(changed) > 0) {
+        const r = s.receipt;
+        w('INSERT INTO delivery_receipts (command_id, target, action, target_id, status, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING').run(
+          s.id,
+          r.target,
+          r.action,
+          r.targetId ?? null,
+          r.status,
+          now,
+        );
+      }
+    }
+    for (const r of plan.requeues) {
+      w(
+        `UPDATE outbox SET status = 'pending', attempts = 0, replays = replays + 1, available_at = ?, lease_owner = NULL, lease_until = NULL,
+         error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ? AND status = 'dead'`,
+      ).run(r.availableAt ?? now, now, r.id);
+    }
+    for (const d of plan.discards) {
+      w("UPDATE outbox SET status = 'discarded', updated_at = ? WHERE id = ? AND status = 'dead'").run(now, d.id);
+    }
+    for (const a of plan.audit) {
+      w('INSERT INTO audit_log (id, at, actor, action, subject, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        a.id,
         now,
-        s.id,
+        a.actor,
+        a.action,
+        a.subject,
+        a.reason,
+        a.details === undefined ? null : JSON.stringify(a.details),
       );
     }
     for (const op of plan.timers) {
@@ -176,6 +257,28 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     },
     run(sql, params) {
       return Number(w(sql).run(...params).changes);
+    },
+    claim({ target, now, limit, leaseUntil, owner }) {
+      // A lease is coordination, not data: losing one in a crash only frees the command sooner. So
+      // claims skip the fsync; the next durable commit flushes them with it.
+      db.exec('PRAGMA synchronous = OFF');
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const rows = w(CLAIMABLE).all(target, now, now, limit) as { id: string; lease_owner: string | null; lease_until: string | null }[];
+        const lease = w('UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id = ?');
+        for (const row of rows) {
+          lease.run(owner, leaseUntil, row.id);
+          row.lease_owner = owner;
+          row.lease_until = leaseUntil;
+        }
+        db.exec('COMMIT');
+        return JSON.stringify(rows);
+      } catch (error) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw error;
+      } finally {
+        db.exec('PRAGMA synchronous = FULL');
+      }
     },
   };
 }

@@ -4,12 +4,13 @@
 // serving requests never has to wait for a commit before handing over more work.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import type { PlannableUnit } from '../plan-batch.ts';
-import { createSqliteWriter, isStoreFailure, openDatabase } from './write-batch.ts';
+import { createSqliteWriter, isStoreFailure, openDatabase, type ClaimOptions } from './write-batch.ts';
 
 /** What the main thread asks of the writer. Batches travel as JSON text: cheaper to copy than object graphs. */
 export type WriterRequest =
   | { id: number; kind: 'batch'; now: string; units: string }
   | { id: number; kind: 'run'; sql: string; params: (string | number | null)[] }
+  | ({ id: number; kind: 'claim' } & ClaimOptions)
   | { id: number; kind: 'close' };
 
 /** The writer's answer to one request (a batch's results as JSON text). */
@@ -79,9 +80,10 @@ port.on('message', (first: WriterRequest) => {
     }
     if (batches.length > 0) writeBatches(batches);
     batches = [];
-    if (request.kind === 'run') {
+    if (request.kind === 'run' || request.kind === 'claim') {
       try {
-        port.postMessage({ id: request.id, ok: true, value: writer.run(request.sql, request.params) } satisfies WriterReply);
+        const value = request.kind === 'run' ? writer.run(request.sql, request.params) : writer.claim(request);
+        port.postMessage({ id: request.id, ok: true, value } satisfies WriterReply);
       } catch (error) {
         port.postMessage(failure(request.id, error));
       }
