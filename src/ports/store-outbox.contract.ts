@@ -84,6 +84,7 @@ export function outboxContract(fresh: Fresh): void {
       await ok(store, { requeue: [{ id: 'k1', availableAt: at(150) }, { id: 'k3' }], audit: [{ id: 'aud_1', actor: 'key_ops', action: 'dlq.replay', subject: 'k1', reason: 'SKU fixed', details: { dryRun: false } }] });
       const replayed = await store.command('k1');
       assert.deepEqual([replayed?.status, replayed?.attempts, replayed?.replays, replayed?.lastError], ['pending', 0, 1, undefined]);
+      assert.ok((replayed?.activeSince ?? '') > (replayed?.createdAt ?? ''), 'a replay starts a new round of attempts');
       assert.equal((await store.command('k3'))?.status, 'done', 'only dead commands are requeued');
       assert.deepEqual((await store.claimCommands({ target: 'erp', now: at(200), limit: 10, leaseMs: 1000, owner: 'w1' })).map((c) => c.id), ['k1']);
       await ok(store, { settle: [{ id: 'k1', outcome: 'dead', owner: 'w1', error: { code: 'target_rejected', message: 'still bad' } }] });

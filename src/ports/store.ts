@@ -146,6 +146,8 @@ export interface StoredCommand extends Required<Omit<OutboxCommand, 'causationId
   attempts: number;
   /** How many times an operator replayed it from the dead letters. */
   replays: number;
+  /** When the current round of attempts began (enqueue, or the last replay); the retry policy's maximum age counts from here. */
+  activeSince: string;
   /** When the command was enqueued. */
   createdAt: string;
   /** When its row last changed. */

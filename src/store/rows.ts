@@ -68,6 +68,7 @@ export interface CommandRow {
   traceparent: string | null;
   priority: number;
   replays: number;
+  active_since: Time | null;
   lease_owner: string | null;
   lease_until: Time | null;
   error_code: string | null;
@@ -94,6 +95,7 @@ export function commandFromRow(row: CommandRow): StoredCommand {
     traceparent: row.traceparent ?? undefined,
     priority: PRIORITY_NAMES[Number(row.priority)] ?? 'normal',
     replays: Number(row.replays),
+    activeSince: iso(row.active_since ?? row.created_at),
     leaseOwner: row.lease_owner ?? undefined,
     leaseUntil: row.lease_until === null ? undefined : iso(row.lease_until),
     lastError: row.error_code === null ? undefined : { code: row.error_code, message: row.error_message ?? '' },

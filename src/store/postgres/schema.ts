@@ -104,6 +104,7 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE {s}.outbox ADD COLUMN priority smallint NOT NULL DEFAULT 1;
   ALTER TABLE {s}.outbox ADD COLUMN replays integer NOT NULL DEFAULT 0;
+  ALTER TABLE {s}.outbox ADD COLUMN active_since timestamptz;
   ALTER TABLE {s}.outbox ADD COLUMN lease_owner text;
   ALTER TABLE {s}.outbox ADD COLUMN lease_until timestamptz;
   ALTER TABLE {s}.outbox ADD COLUMN error_code text;

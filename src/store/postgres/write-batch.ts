@@ -220,8 +220,8 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
     // `seq` comes from an identity column; ORDER BY the array index numbers commands in enqueue order.
     writes.push([
       'ins_outbox',
-      `INSERT INTO {s}.outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, causation_id, traceparent)
-       SELECT id, target, action, key, payload::jsonb, priority, available_at, $9, $9, causation_id, traceparent
+      `INSERT INTO {s}.outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent)
+       SELECT id, target, action, key, payload::jsonb, priority, available_at, $9, $9, $9, causation_id, traceparent
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $10::int2[])
          WITH ORDINALITY AS r(id, target, action, key, payload, available_at, causation_id, traceparent, priority, n)
        ORDER BY n`,
@@ -245,7 +245,7 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
     const requeues = [...new Map(plan.requeues.map((r) => [r.id, r])).values()];
     writes.push([
       'requeue_outbox',
-      `UPDATE {s}.outbox o SET status = 'pending', attempts = 0, replays = o.replays + 1, available_at = r.available_at, lease_owner = NULL, lease_until = NULL,
+      `UPDATE {s}.outbox o SET status = 'pending', attempts = 0, replays = o.replays + 1, active_since = $3, available_at = r.available_at, lease_owner = NULL, lease_until = NULL,
          error_code = NULL, error_message = NULL, updated_at = $3
        FROM unnest($1::text[], $2::timestamptz[]) AS r(id, available_at)
        WHERE o.id = r.id AND o.status = 'dead'`,

@@ -104,6 +104,7 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE outbox ADD COLUMN replays INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE outbox ADD COLUMN active_since TEXT;
   ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
   ALTER TABLE outbox ADD COLUMN lease_until TEXT;
   ALTER TABLE outbox ADD COLUMN error_code TEXT;

@@ -157,8 +157,8 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     }
     for (const c of plan.commands) {
       w(
-        `INSERT INTO outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, causation_id, traceparent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         c.id,
         c.target,
@@ -167,6 +167,7 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
         JSON.stringify(c.payload ?? null),
         PRIORITY_RANK[c.priority ?? 'normal'],
         c.availableAt ?? now,
+        now,
         now,
         now,
         c.causationId ?? null,
@@ -211,9 +212,9 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     }
     for (const r of plan.requeues) {
       w(
-        `UPDATE outbox SET status = 'pending', attempts = 0, replays = replays + 1, available_at = ?, lease_owner = NULL, lease_until = NULL,
+        `UPDATE outbox SET status = 'pending', attempts = 0, replays = replays + 1, active_since = ?, available_at = ?, lease_owner = NULL, lease_until = NULL,
          error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ? AND status = 'dead'`,
-      ).run(r.availableAt ?? now, now, r.id);
+      ).run(now, r.availableAt ?? now, now, r.id);
     }
     for (const d of plan.discards) {
       w("UPDATE outbox SET status = 'discarded', updated_at = ? WHERE id = ? AND status = 'dead'").run(now, d.id);
