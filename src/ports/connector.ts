@@ -10,6 +10,14 @@ import type { Clock } from './clock.ts';
  */
 export type PriorityClass = 'urgent' | 'normal' | 'bulk';
 
+/**
+ * The idempotency key sent to targets for a command: the same for every attempt and replay of it,
+ * so a target that deduplicates on it applies the command once however often it is delivered.
+ */
+export function idempotencyKeyOf(commandId: string): string {
+  return `weft-${commandId}`;
+}
+
 /** Every priority class, most urgent first. */
 export const PRIORITY_CLASSES: readonly PriorityClass[] = ['urgent', 'normal', 'bulk'];
 

@@ -1,0 +1,26 @@
+// What a connector may use. A connector imports from here (and from src/domain and src/errors),
+// never from the store, the bus, the delivery engine or another connector.
+
+export type {
+  ActionCommand,
+  ActionContext,
+  ActionResult,
+  BreakerPolicy,
+  ConnectorAction,
+  ConnectorLog,
+  DeliveryTarget,
+  HttpClient,
+  HttpRequest,
+  HttpResponse,
+  IdempotencyMode,
+  PriorityClass,
+  RateLimit,
+  RequestPreview,
+  RetryPolicy,
+} from '../../ports/connector.ts';
+export { idempotencyKeyOf, PRIORITY_CLASSES } from '../../ports/connector.ts';
+export { createHttpClient, MAX_RESPONSE_BODY_BYTES, TRUNCATED_BODY_NOTE, type HttpClientOptions } from './http-client.ts';
+export { errorForResponse, parseRetryAfter, bodyExcerpt, BODY_EXCERPT_CHARS } from './response-errors.ts';
+export { maskSecret, maskHeaders, isSensitiveHeader, MASK } from './mask.ts';
+export { idAtPointer, isJsonPointer, pointerTokens, readPointer } from './json.ts';
+export { settingsProblems } from './settings-problems.ts';
