@@ -14,6 +14,10 @@ import { registerOpenApiRoute } from './routes/openapi.ts';
 import { registerGetEvents } from './routes/v1/events/get.ts';
 import { registerPostEvents } from './routes/v1/events/post.ts';
 import { registerKeyRoutes } from './routes/v1/keys/keys.ts';
+import { registerDeadLetterRoutes } from './routes/v1/dead-letters/dead-letters.ts';
+import { registerTargetRoutes } from './routes/v1/targets/get.ts';
+import type { DeadLetters } from '../delivery/dead-letters.ts';
+import type { TargetStatus } from '../delivery/engine.ts';
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -45,6 +49,10 @@ export interface ApiDeps {
   appendEvents: AppendEvents;
   metrics: Metrics;
   logger: Logger;
+  /** Dead-letter operations (replay, discard) for /v1/dead-letters. */
+  deadLetters: DeadLetters;
+  /** Current delivery state of each target. */
+  deliveryStatus: () => TargetStatus[];
 }
 
 /** Tuning of the API server; the composition root fills it from config. */
@@ -148,6 +156,8 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerPostEvents(app, deps.appendEvents);
   registerGetEvents(app, deps.store);
   registerKeyRoutes(app, deps.keys);
+  registerDeadLetterRoutes(app, deps.deadLetters);
+  registerTargetRoutes(app, { store: deps.store, status: deps.deliveryStatus });
 
   await app.ready();
   return {

@@ -1,9 +1,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createApiKeyService } from '../access/api-keys.ts';
 import { buildApi } from '../api/server.ts';
 import type { Config } from '../config/schema.ts';
 import { precompileEventValidators } from '../domain/events/validate.ts';
 import { createAppendEvents } from '../ingest/append-events.ts';
+import { createHttpClient } from '../connectors/sdk/http-client.ts';
+import { createDeadLetters, type DeadLetters } from '../delivery/dead-letters.ts';
+import { createDeliveryEngine } from '../delivery/engine.ts';
+import { createRouter, type Router } from '../delivery/router.ts';
+import { buildRoutes, buildTargets } from './targets.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
 import type { Store, StoreOptions } from '../ports/store.ts';
 import { createPostgresStore } from '../store/postgres/store.ts';
@@ -21,6 +27,20 @@ export async function openStore(config: Config, options: StoreOptions & { clock?
   }
   mkdirSync(config.dataDir, { recursive: true });
   return createSqliteStore({ ...options, path: config.store.sqlite.path, busyTimeoutMs: config.store.sqlite.busyTimeoutMs, maxBatchUnits: config.store.maxBatchUnits });
+}
+
+/** The store and the dead-letter service over the configured targets, for the CLI (no target is contacted). */
+export async function openDeadLetters(config: Config, clock: Clock = systemClock): Promise<{ deadLetters: DeadLetters; close(): Promise<void> }> {
+  const http = createHttpClient();
+  const targets = buildTargets(config, { http });
+  const store = await openStore(config, { clock });
+  return {
+    deadLetters: createDeadLetters({ store, targets, clock, ids: createIdGenerator(clock) }),
+    async close() {
+      await store.close();
+      await http.close();
+    },
+  };
 }
 
 /** A running hub. */
@@ -44,7 +64,38 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const logger = createLogger({ level: config.log.level });
   const ids = createIdGenerator(clock);
   const metrics = createMetrics();
-  const store = await openStore(config, { clock, onCommit: (stats) => metrics.observeCommit(stats) });
+  // Targets and routes are checked before anything opens: a bad one stops the start with its field named.
+  const http = createHttpClient();
+  const targets = buildTargets(config, { http });
+  const routes = buildRoutes(config, targets);
+  // The router exists only once the store does; commits before that have nothing to wake.
+  let wakeRouter = (): void => undefined;
+  const store = await openStore(config, {
+    clock,
+    onCommit: (stats) => {
+      metrics.observeCommit(stats);
+      if (stats.events > 0) wakeRouter();
+    },
+  });
+  metrics.watchOutbox(() => store.outboxStats());
+  const engine = createDeliveryEngine(
+    { store, targets, clock, ids, log: logger, metrics, http },
+    {
+      owner: `${config.delivery.workerId || hostname()}:${process.pid}:${ids.next('command').slice(-8)}`,
+      reclaimPrefix: `${config.delivery.workerId || hostname()}:`,
+      pollMs: config.delivery.pollMs,
+      maxHeld: config.delivery.maxHeldPerTarget,
+      stopGraceMs: config.delivery.stopGraceMs,
+      ...(config.delivery.leaseMs > 0 ? { leaseMs: config.delivery.leaseMs } : {}),
+    },
+  );
+  const wakeTargets = (names: ReadonlySet<string>): void => names.forEach((name) => engine.wake(name));
+  const router: Router = createRouter(
+    { store, ids, clock, log: logger, onRouted: wakeTargets },
+    { routes, priorities: (target, action) => targets.get(target)?.actions[action]?.priority, pollMs: config.delivery.routerPollMs },
+  );
+  wakeRouter = () => router.wake();
+  const deadLetters = createDeadLetters({ store, targets, clock, ids, onReplayed: wakeTargets });
   metrics.watchPendingEvents(() => store.pendingEvents());
   const keys = createApiKeyService({ store, clock, ids }, { cacheMs: config.auth.keyCacheMs });
   const appendEvents = createAppendEvents(
@@ -53,7 +104,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   );
 
   const api = await buildApi(
-    { store, keys, appendEvents, metrics, logger },
+    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status() },
     {
       bodyLimitBytes: config.http.bodyLimitBytes,
       requestTimeoutMs: config.http.requestTimeoutMs,
@@ -98,7 +149,11 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   } else {
     announce(`Weft is running at ${url} (store: ${store.kind})`);
   }
-  logger.info({ url, store: store.kind, version }, 'weft started');
+  if (config.delivery.enabled) {
+    router.start();
+    engine.start();
+  }
+  logger.info({ url, store: store.kind, version, targets: [...targets.keys()], routes: routes.length, delivery: config.delivery.enabled }, 'weft started');
 
   const maintenance = setInterval(() => {
     store.expireIdempotencyKeys(new Date(clock.now()).toISOString()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency key expiry failed'));
@@ -121,6 +176,10 @@ export async function startHub(config: Config, options: { announce?: Announce; c
         grace.unref();
         await api.app.close();
         clearTimeout(grace);
+        await router.stop();
+        await engine.stop();
+        await Promise.all([...targets.values()].map((target) => target.close()));
+        await http.close();
         await store.close();
         logger.info('weft stopped');
       })();

@@ -4,7 +4,7 @@ import { runCli } from '../cli/main.ts';
 import type { CliContext } from '../cli/command.ts';
 import { loadConfig } from '../config/load.ts';
 import { createIdGenerator, systemClock } from '../ports/clock.ts';
-import { openStore, startHub, version } from './hub.ts';
+import { openDeadLetters, openStore, startHub, version } from './hub.ts';
 
 function takeConfigFlag(argv: string[]): { file: string | undefined; rest: string[] } {
   const rest: string[] = [];
@@ -38,6 +38,7 @@ const context: CliContext = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   openStore: () => openStore(config()),
+  openDeadLetters: () => openDeadLetters(config()),
   startHub: (overrides) => startHub(config(overrides)),
   stopRequested,
   clock: systemClock,

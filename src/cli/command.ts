@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { DeadLetters } from '../delivery/dead-letters.ts';
 import type { Store } from '../ports/store.ts';
 
 /** A running hub, as the CLI sees it. */
@@ -18,6 +19,8 @@ export interface CliContext {
   err(text: string): void;
   /** Opens the configured store; the command closes it. */
   openStore(): Promise<Store>;
+  /** Opens the store and the dead-letter service over the configured targets (no connection to any target is made); `close` releases both. */
+  openDeadLetters(): Promise<{ deadLetters: DeadLetters; close(): Promise<void> }>;
   /** Starts the hub with command-line overrides of config fields (`http.port`, ...). */
   startHub(overrides: Record<string, unknown>): Promise<RunningHub>;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */

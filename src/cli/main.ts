@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { WeftError } from '../errors/index.ts';
 import type { CliContext, Command } from './command.ts';
+import { dlqDiscardCommand, dlqListCommand, dlqReplayCommand, dlqShowCommand } from './commands/dlq.ts';
 import { eventsShowCommand } from './commands/events-show.ts';
 import { eventsTailCommand } from './commands/events-tail.ts';
 import { keysCreateCommand } from './commands/keys-create.ts';
@@ -9,7 +10,18 @@ import { keysRevokeCommand } from './commands/keys-revoke.ts';
 import { startCommand } from './commands/start.ts';
 
 /** Every command, in the order `weft --help` lists them. */
-export const commands: readonly Command[] = [startCommand, eventsTailCommand, eventsShowCommand, keysCreateCommand, keysListCommand, keysRevokeCommand];
+export const commands: readonly Command[] = [
+  startCommand,
+  eventsTailCommand,
+  eventsShowCommand,
+  keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  dlqListCommand,
+  dlqShowCommand,
+  dlqReplayCommand,
+  dlqDiscardCommand,
+];
 
 /** `weft --help`. */
 export function overview(version: string): string {

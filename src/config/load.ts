@@ -102,6 +102,13 @@ function parseEnvValue(field: ConfigField, raw: string): unknown {
     }
     return value;
   }
+  if (field.type === 'object' || field.type === 'array') {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new ConfigError('invalid_config', `Invalid configuration: ${field.env} must be JSON (for ${field.path}).`);
+    }
+  }
   if (field.type === 'boolean') {
     if (/^(true|1|yes)$/i.test(raw)) return true;
     if (/^(false|0|no)$/i.test(raw)) return false;
@@ -180,11 +187,23 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return result;
 }
 
+/** Field names that hold secrets inside connector settings, which the top-level schema does not describe. */
+const SECRET_NAMES = /^(token|password|secret|apiKey|api_key|clientSecret|consumerSecret|tokenSecret|accessToken|privateKey)$/i;
+
+function redactSecrets(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, child] of Object.entries(value)) {
+    if (SECRET_NAMES.test(key) && typeof child === 'string' && child !== '') (value as Record<string, unknown>)[key] = '***';
+    else redactSecrets(child);
+  }
+}
+
 /** A copy of the configuration with every secret replaced by `***`, safe to print. */
 export function redactConfig(config: Config): Config {
   const copy = structuredClone(config);
   for (const field of configFields()) {
     if (field.secret && getPath(copy, field.path)) setPath(copy as unknown as Record<string, unknown>, field.path, '***');
   }
+  redactSecrets(copy.targets);
   return copy;
 }

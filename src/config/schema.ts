@@ -103,6 +103,49 @@ const Log = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** The delivery engine: outbox to target systems. */
+const Delivery = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Deliver outbox commands to the configured targets from this hub (turn off on hubs that should only ingest).' }),
+    workerId: Type.String({
+      pattern: '^[A-Za-z0-9._-]{0,64}$',
+      default: '',
+      description:
+        'Stable name of this hub among those sharing a PostgreSQL store (empty = the host name). At start a hub frees the commands its earlier runs held under this name; give each hub on one host its own.',
+    }),
+    pollMs: Type.Integer({ minimum: 10, default: 250, description: 'How often an idle target lane looks for due commands (enqueues and replays wake it at once).' }),
+    leaseMs: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description: 'How long a claimed command is held by this hub before another may take it; 0 = four times the longest target timeout, at least 60 s.',
+    }),
+    maxHeldPerTarget: Type.Integer({ minimum: 1, default: 512, description: 'Most commands a target lane holds at once (claimed, waiting for the budget or in flight).' }),
+    stopGraceMs: Type.Integer({ minimum: 0, default: 10_000, description: 'On shutdown, how long deliveries in flight may take before they are aborted (and retried later).' }),
+    routerPollMs: Type.Integer({ minimum: 10, default: 200, description: 'How often the router looks for new events to route when no append woke it.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** One configured target system; the rest of its fields are its connector's settings (see the connector's README). */
+const Target = Type.Object(
+  {
+    connector: Type.String({ minLength: 1, description: 'Connector the target is an instance of (`http`).' }),
+  },
+  { additionalProperties: true },
+);
+
+/** A route from event types to a target action. */
+const Route = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Name of the route, for logs.' }),
+    events: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Event types routed (`weft.order.captured.v1`).' }),
+    target: Type.String({ minLength: 1, description: 'Target name (a key of `targets`).' }),
+    action: Type.String({ minLength: 1, description: 'Action of the target\'s connector.' }),
+    priority: Type.Optional(Type.Union([Type.Literal('urgent'), Type.Literal('normal'), Type.Literal('bulk')], { description: 'Priority class; defaults to the action\'s.' })),
+  },
+  { additionalProperties: false },
+);
+
 /** Weft's complete configuration. */
 export const ConfigSchema = Type.Object(
   {
@@ -112,6 +155,16 @@ export const ConfigSchema = Type.Object(
     ingest: Ingest,
     auth: Auth,
     log: Log,
+    delivery: Delivery,
+    targets: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' }), Target, {
+      default: {},
+      description:
+        'Target systems Weft delivers to, by name (lower case, digits, - and _). Each names its `connector` and carries that connector\'s settings; secrets in them (token, password, secret) are never logged. As an environment variable: JSON.',
+    }),
+    routes: Type.Array(Route, {
+      default: [],
+      description: 'Routes from event types to target actions: each matching event becomes a command in the outbox. As an environment variable: JSON.',
+    }),
   },
   { additionalProperties: false },
 );

@@ -114,6 +114,16 @@ export function outboxContract(fresh: Fresh): void {
       assert.deepEqual((await store.commandAttempts('l1')).map((a) => a.owner), ['slow']);
     });
 
+    it('frees the leases of a worker prefix, and only those', async () => {
+      const store = await fresh();
+      await ok(store, { outbox: [cmd('z1', 'A'), cmd('z2', 'B'), cmd('z3', 'C')] });
+      await store.claimCommands({ target: 'erp', now: T0, limit: 2, leaseMs: 60_000, owner: 'host-a:101:x' });
+      await store.claimCommands({ target: 'erp', now: T0, limit: 1, leaseMs: 60_000, owner: 'host-b:202:y' });
+      assert.equal(await store.releaseLeases('host-a:'), 2);
+      assert.deepEqual((await store.claimCommands({ target: 'erp', now: at(1), limit: 10, leaseMs: 1000, owner: 'host-a:303:z' })).map((c) => c.id), ['z1', 'z2']);
+      assert.equal((await store.command('z3'))?.leaseOwner, 'host-b:202:y');
+    });
+
     it('hands back a claimed command unattempted on release', async () => {
       const store = await fresh();
       await ok(store, { outbox: [cmd('r1', 'A')] });

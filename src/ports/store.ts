@@ -215,7 +215,7 @@ export interface CommandSettlement {
   /** For retry and dead: the error, kept on the command. */
   error?: CommandError;
   /** For done: the receipt. */
-  receipt?: Omit<DeliveryReceipt, 'commandId' | 'at'>;
+  receipt?: Omit<DeliveryReceipt, 'commandId' | 'at' | 'targetId'> & { targetId?: string | undefined };
 }
 
 /** Puts a dead command back in the queue (an operator's replay). Ignored unless the command is dead. */
@@ -414,6 +414,11 @@ export interface Store {
    * Most urgent priority first, then enqueue order.
    */
   claimCommands(options: { target: string; now: string; limit: number; leaseMs: number; owner: string }): Promise<StoredCommand[]>;
+  /**
+   * Frees the leases of every worker whose name starts with `ownerPrefix` (a restarted hub freeing
+   * what its previous run held when it died); returns how many commands were freed.
+   */
+  releaseLeases(ownerPrefix: string): Promise<number>;
   /** A command by id. */
   command(id: string): Promise<StoredCommand | undefined>;
   /** Commands matching a filter, newest first. */

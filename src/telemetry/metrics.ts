@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CommitBatchStats } from '../ports/store.ts';
+import type { CommitBatchStats, OutboxStat } from '../ports/store.ts';
 
 /** Weft's Prometheus metrics, in their own registry so tests and several hubs in one process do not collide. */
 export interface Metrics {
@@ -17,7 +17,15 @@ export interface Metrics {
   observeCommit(stats: CommitBatchStats): void;
   /** Sets where the queue-depth gauge reads the events not yet durable, at scrape time. */
   watchPendingEvents(read: () => number): void;
+  /** One delivery attempt finished. */
+  delivered(target: string, action: string, outcome: 'done' | 'retry' | 'dead', durationMs: number): void;
+  /** A target's circuit breaker changed state. */
+  breakerState(target: string, state: 'closed' | 'open' | 'half_open'): void;
+  /** Sets where the outbox gauges read their counts, at scrape time. */
+  watchOutbox(read: () => Promise<OutboxStat[]>): void;
 }
+
+const BREAKER_STATES = ['closed', 'open', 'half_open'] as const;
 
 /** Creates the metrics, in a registry of their own. */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -47,6 +55,43 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
     registers: [registry],
   });
+  const deliveryDuration = new Histogram({
+    name: 'weft_delivery_attempt_duration_seconds',
+    help: 'Duration of delivery attempts by target, action and outcome (done, retry, dead); its _count counts attempts.',
+    labelNames: ['target', 'action', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const breaker = new Gauge({
+    name: 'weft_delivery_breaker_state',
+    help: 'Circuit breaker of each target: 1 for its current state (closed, open, half_open), 0 for the others.',
+    labelNames: ['target', 'state'] as const,
+    registers: [registry],
+  });
+  let outbox: (() => Promise<OutboxStat[]>) | undefined;
+  const outboxCommands = new Gauge({
+    name: 'weft_outbox_commands',
+    help: 'Commands in the outbox by target and status (pending, done, dead, discarded).',
+    labelNames: ['target', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      if (!outbox) return;
+      this.reset();
+      outboxOldest.reset();
+      const now = Date.now();
+      for (const stat of await outbox()) {
+        this.set({ target: stat.target, status: stat.status }, stat.count);
+        if (stat.status === 'pending' || stat.status === 'dead') outboxOldest.set({ target: stat.target, status: stat.status }, (now - Date.parse(stat.oldestCreatedAt)) / 1000);
+      }
+    },
+  });
+  const outboxOldest = new Gauge({
+    name: 'weft_outbox_oldest_age_seconds',
+    help: 'Age of the oldest pending and the oldest dead command, by target.',
+    labelNames: ['target', 'status'] as const,
+    registers: [registry],
+  });
+  void outboxCommands;
   let pending: (() => number) | undefined;
   new Gauge({
     name: 'weft_store_pending_events',
@@ -69,6 +114,15 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     },
     watchPendingEvents(read) {
       pending = read;
+    },
+    delivered(target, action, outcome, durationMs) {
+      deliveryDuration.observe({ target, action, outcome }, durationMs / 1000);
+    },
+    breakerState(target, state) {
+      for (const candidate of BREAKER_STATES) breaker.set({ target, state: candidate }, candidate === state ? 1 : 0);
+    },
+    watchOutbox(read) {
+      outbox = read;
     },
   };
 }

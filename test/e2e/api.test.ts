@@ -247,7 +247,22 @@ describe('operations endpoints', () => {
     const document = await call('GET', '/openapi.json');
     assert.equal(document.body.openapi, '3.1.0');
     const paths = document.body.paths as Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, unknown> } }>>;
-    assert.deepEqual(Object.keys(paths).sort(), ['/health/live', '/health/ready', '/metrics', '/openapi.json', '/v1/events', '/v1/keys', '/v1/keys/{id}']);
+    assert.deepEqual(Object.keys(paths).sort(), [
+      '/health/live',
+      '/health/ready',
+      '/metrics',
+      '/openapi.json',
+      '/v1/dead-letters',
+      '/v1/dead-letters/discard',
+      '/v1/dead-letters/replay',
+      '/v1/dead-letters/{id}',
+      '/v1/dead-letters/{id}/discard',
+      '/v1/dead-letters/{id}/replay',
+      '/v1/events',
+      '/v1/keys',
+      '/v1/keys/{id}',
+      '/v1/targets',
+    ]);
     assert.deepEqual(Object.keys(paths['/v1/events']?.post?.requestBody?.content ?? {}).sort(), [
       'application/cloudevents+json',
       'application/cloudevents-batch+json',

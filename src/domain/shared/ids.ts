@@ -27,6 +27,7 @@ export const idPrefixes = {
   command: 'cmd',
   timer: 'tmr',
   apiKey: 'key',
+  auditEntry: 'aud',
 } as const;
 
 /** An entity kind that has a canonical id. */
@@ -58,6 +59,7 @@ export const idLabels: Readonly<Record<IdKind, string>> = {
   command: 'command',
   timer: 'timer',
   apiKey: 'API key',
+  auditEntry: 'audit log entry',
 };
 
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';

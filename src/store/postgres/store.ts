@@ -179,6 +179,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       );
       return rows.map(commandFromRow).sort((a, b) => rank(a.priority) - rank(b.priority) || a.seq - b.seq);
     },
+    releaseLeases: async (ownerPrefix) =>
+      (
+        await query(
+          'release_leases',
+          "UPDATE {s}.outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND lease_owner IS NOT NULL AND left(lease_owner, $1) = $2",
+          [ownerPrefix.length, ownerPrefix],
+        )
+      ).rowCount ?? 0,
     command: async (id): Promise<StoredCommand | undefined> => {
       const [row] = await read<CommandRow>('command', 'SELECT * FROM {s}.outbox WHERE id = $1', [id]);
       return row ? commandFromRow(row) : undefined;

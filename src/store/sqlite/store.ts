@@ -196,6 +196,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       const text = (await call({ kind: 'claim', target, now: at.toISOString(), limit, leaseUntil: new Date(at.getTime() + leaseMs).toISOString(), owner })) as string;
       return (JSON.parse(text) as CommandRow[]).map(commandFromRow);
     },
+    releaseLeases: (ownerPrefix) =>
+      write("UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE status = 'pending' AND substr(lease_owner, 1, ?) = ?", ownerPrefix.length, ownerPrefix),
     command: (id) =>
       read((): StoredCommand | undefined => {
         const row = r('SELECT * FROM outbox WHERE id = ?').get(id) as CommandRow | undefined;

@@ -1,0 +1,42 @@
+import { createHttpTarget } from '../connectors/http/connector.ts';
+import { parseHttpTargetSettings } from '../connectors/http/settings.ts';
+import type { Config } from '../config/schema.ts';
+import { findEventDefinition } from '../domain/events/catalogue.ts';
+import type { Route } from '../delivery/router.ts';
+import { ConfigError } from '../errors/index.ts';
+import type { DeliveryTarget, HttpClient } from '../ports/connector.ts';
+
+// The composition root's choice of connectors: each configured target becomes a DeliveryTarget of
+// its connector, and every route is checked against them before anything starts.
+
+/** Connectors that targets can name, each turning its settings into a target. */
+const connectors: Record<string, (name: string, settings: unknown, deps: { http: HttpClient }) => DeliveryTarget> = {
+  http: (name, settings, deps) => createHttpTarget(name, parseHttpTargetSettings(name, settings), deps),
+};
+
+/** The configured targets by name; a ConfigError names any bad field. */
+export function buildTargets(config: Config, deps: { http: HttpClient }): Map<string, DeliveryTarget> {
+  const targets = new Map<string, DeliveryTarget>();
+  for (const [name, settings] of Object.entries(config.targets)) {
+    const make = connectors[settings.connector];
+    if (!make) {
+      throw new ConfigError('invalid_config', `Invalid configuration:\n  targets.${name}.connector "${settings.connector}" is not a connector Weft has (known: ${Object.keys(connectors).join(', ')}).`);
+    }
+    targets.set(name, make(name, settings, deps));
+  }
+  return targets;
+}
+
+/** The configured routes, checked against the targets and the event catalogue. */
+export function buildRoutes(config: Config, targets: ReadonlyMap<string, DeliveryTarget>): Route[] {
+  const problems: string[] = [];
+  config.routes.forEach((route, index) => {
+    const at = `routes.${index} (${route.name})`;
+    const target = targets.get(route.target);
+    if (!target) problems.push(`${at}.target "${route.target}" is not a configured target (targets: ${[...targets.keys()].join(', ') || 'none'}).`);
+    else if (!target.actions[route.action]) problems.push(`${at}.action "${route.action}" is not an action of target ${route.target} (actions: ${Object.keys(target.actions).join(', ')}).`);
+    for (const type of route.events) if (!findEventDefinition(type)) problems.push(`${at}.events: "${type}" is not an event type of the catalogue (docs/events.md).`);
+  });
+  if (problems.length > 0) throw new ConfigError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config.routes.map((route) => ({ name: route.name, events: route.events, target: route.target, action: route.action, ...(route.priority ? { priority: route.priority } : {}) }));
+}

@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { TargetError, WeftError } from '../errors/index.ts';
+import type { ActionContext, ActionResult, ConnectorAction, DeliveryTarget, HttpClient } from '../ports/connector.ts';
+import { createIdGenerator, systemClock } from '../ports/clock.ts';
+import type { OutboxCommand, Store } from '../ports/store.ts';
+import { createSqliteStore } from '../store/sqlite/store.ts';
+import { createDeliveryEngine, idempotencyKeyOf, type DeliveryEngine } from './engine.ts';
+import type { DeliveryLog } from './telemetry.ts';
+
+// The engine against the real embedded store and a scripted in-process target: the target's answers
+// are decided per call by the test, so ordering, parking, breaker and retry paths are deterministic.
+// The same engine against a real HTTP target with injected faults: test/e2e/delivery-faults.test.ts.
+
+const dir = mkdtempSync(join(tmpdir(), 'weft-engine-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const ids = createIdGenerator();
+const quiet: DeliveryLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const noHttp: HttpClient = { request: () => Promise.reject(new Error('no http in this test')), close: async () => undefined };
+
+type Behaviour = (context: ActionContext) => Promise<ActionResult>;
+
+function scriptedTarget(name: string, behave: Behaviour, overrides: Partial<DeliveryTarget> = {}): DeliveryTarget & { calls: ActionContext[] } {
+  const calls: ActionContext[] = [];
+  const action: ConnectorAction = {
+    description: 'scripted',
+    idempotency: 'key',
+    priority: 'normal',
+    run: (context) => {
+      calls.push(context);
+      return behave(context);
+    },
+    preview: async () => [],
+  };
+  return {
+    name,
+    connector: 'scripted',
+    rateLimit: { requestsPerSecond: 10_000, burst: 1000, maxConcurrency: 16 },
+    retry: { maxAttempts: 5, maxAgeMs: 60_000, baseDelayMs: 5, maxDelayMs: 20 },
+    breaker: { failureThreshold: 1000, openMs: 100, halfOpenProbes: 1 },
+    timeoutMs: 2000,
+    actions: { send: action },
+    close: async () => undefined,
+    calls,
+    ...overrides,
+  };
+}
+
+async function setup(targets: DeliveryTarget[]): Promise<{ store: Store; engine: DeliveryEngine; done: () => Promise<void> }> {
+  const store = createSqliteStore({ path: join(dir, `e${++n}.db`) });
+  const engine = createDeliveryEngine(
+    { store, targets: new Map(targets.map((t) => [t.name, t])), clock: systemClock, ids, log: quiet, http: noHttp },
+    { owner: `test-${n}`, pollMs: 10 },
+  );
+  return {
+    store,
+    engine,
+    async done() {
+      await engine.stop();
+      await store.close();
+    },
+  };
+}
+
+function command(id: string, key: string, payload: unknown = {}, target = 'erp'): OutboxCommand {
+  return { id, target, action: 'send', key, payload };
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function statuses(store: Store, ids: readonly string[]): Promise<string[]> {
+  return Promise.all(ids.map(async (id) => (await store.command(id))?.status ?? 'missing'));
+}
+
+describe('delivery engine', () => {
+  it('delivers each command once with a key derived from its id, in order per key, through retries', async () => {
+    const effects = new Map<string, number[]>();
+    const failedOnce = new Set<string>();
+    const target = scriptedTarget('erp', async (context) => {
+      const { key, n: seq } = context.command.payload as { key: string; n: number };
+      // Every third command fails once before succeeding: its followers on the key must wait.
+      if (seq % 3 === 0 && !failedOnce.has(context.command.id)) {
+        failedOnce.add(context.command.id);
+        throw new TargetError('target_unavailable', '503', { targetStatus: 503 });
+      }
+      effects.set(key, [...(effects.get(key) ?? []), seq]);
+      return { status: 'created', targetId: `SO-${context.command.id}` };
+    });
+    const { store, engine, done } = await setup([target]);
+    try {
+      const outbox = Array.from({ length: 60 }, (_, i) => command(`c${i}`, `K${i % 4}`, { key: `K${i % 4}`, n: i }));
+      await store.commit({ outbox });
+      engine.start();
+      await until(async () => (await statuses(store, outbox.map((c) => c.id))).every((s) => s === 'done'), 'all delivered');
+      for (const [key, seqs] of effects) assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `order of ${key}`);
+      assert.equal([...effects.values()].flat().length, 60, 'each effect once');
+      assert.ok(target.calls.every((call) => call.idempotencyKey === idempotencyKeyOf(call.command.id)));
+      const retried = target.calls.filter((call) => call.command.id === 'c3');
+      assert.deepEqual(retried.map((call) => [call.command.attempt, call.idempotencyKey]), [
+        [1, 'weft-c3'],
+        [2, 'weft-c3'],
+      ]);
+      assert.deepEqual((await store.commandAttempts('c3')).map((a) => [a.outcome, a.errorCode, a.targetStatus]), [
+        ['retry', 'target_unavailable', 503],
+        ['done', undefined, undefined],
+      ]);
+      assert.equal((await store.receipt('c3'))?.targetId, 'SO-c3');
+    } finally {
+      await done();
+    }
+  });
+
+  it('dead-letters a poison command after one attempt, parks only its key, and delivers it once replayed', async () => {
+    let fixed = false;
+    const delivered: string[] = [];
+    const target = scriptedTarget('erp', async (context) => {
+      const { poison } = context.command.payload as { poison?: boolean };
+      if (poison && !fixed) throw new TargetError('target_rejected', 'HTTP 400: unknown SKU', { targetStatus: 400 });
+      delivered.push(context.command.id);
+      return { status: 'created' };
+    });
+    const { store, engine, done } = await setup([target]);
+    try {
+      await store.commit({ outbox: [command('p1', 'A', { poison: true }), command('p2', 'A'), command('q1', 'B'), command('q2', 'B')] });
+      engine.start();
+      await until(async () => (await statuses(store, ['p1', 'q1', 'q2'])).join() === 'dead,done,done', 'poison dead, other key delivered');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal((await store.command('p2'))?.status, 'pending', 'the key stays parked behind its dead letter');
+      assert.equal(target.calls.filter((call) => call.command.id === 'p1').length, 1, 'a terminal error is not retried');
+      assert.deepEqual((await store.command('p1'))?.lastError, { code: 'target_rejected', message: 'HTTP 400: unknown SKU' });
+      fixed = true;
+      await store.commit({ requeue: [{ id: 'p1' }] });
+      engine.wake('erp');
+      await until(async () => (await statuses(store, ['p1', 'p2'])).join() === 'done,done', 'replayed and unparked');
+      assert.deepEqual(delivered.filter((id) => id.startsWith('p')), ['p1', 'p2']);
+    } finally {
+      await done();
+    }
+  });
+
+  it('dead-letters commands for an unknown action, and gives up after the most attempts with the last error', async () => {
+    const target = scriptedTarget('erp', async () => {
+      throw new TargetError('target_timeout', 'no answer in 2000 ms');
+    });
+    target.retry.maxAttempts = 3;
+    const { store, engine, done } = await setup([target]);
+    try {
+      await store.commit({ outbox: [command('u1', 'A'), { ...command('u2', 'B'), action: 'nope' }] });
+      engine.start();
+      await until(async () => (await statuses(store, ['u1', 'u2'])).join() === 'dead,dead', 'both dead');
+      assert.equal((await store.command('u1'))?.lastError?.code, 'attempts_exhausted');
+      assert.match((await store.command('u1'))?.lastError?.message ?? '', /3 attempts.*target_timeout/s);
+      assert.equal((await store.command('u1'))?.attempts, 3);
+      assert.equal((await store.command('u2'))?.lastError?.code, 'unknown_action');
+    } finally {
+      await done();
+    }
+  });
+
+  it('opens the breaker on a run of failures, holds commands durably while open, and closes after a good probe', async () => {
+    let down = true;
+    const target = scriptedTarget(
+      'erp',
+      async () => {
+        if (down) throw new TargetError('target_unreachable', 'ECONNREFUSED');
+        return { status: 'created' };
+      },
+      { breaker: { failureThreshold: 3, openMs: 150, halfOpenProbes: 1 }, retry: { maxAttempts: 1000, maxAgeMs: 60_000, baseDelayMs: 1, maxDelayMs: 5 } },
+    );
+    const { store, engine, done } = await setup([target]);
+    try {
+      const outbox = Array.from({ length: 20 }, (_, i) => command(`b${i}`, `K${i}`));
+      await store.commit({ outbox });
+      engine.start();
+      await until(async () => engine.status()[0]?.breaker === 'open', 'breaker open');
+      const callsWhenOpened = target.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(target.calls.length <= callsWhenOpened + 1, 'no requests while open (one probe at most)');
+      assert.ok((await statuses(store, outbox.map((c) => c.id))).every((s) => s === 'pending'), 'nothing dropped while open');
+      down = false;
+      await until(async () => (await statuses(store, outbox.map((c) => c.id))).every((s) => s === 'done'), 'all delivered after recovery');
+      assert.equal(engine.status()[0]?.breaker, 'closed');
+    } finally {
+      await done();
+    }
+  });
+
+  it('records a cross-reference from the receipt, and on stop hands back commands it has not started', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const target = scriptedTarget(
+      'erp',
+      async (context) => {
+        if (context.command.id === 'x1') return { status: 'created', targetId: '98765432109876543210', xref: { entity: 'order', canonicalId: 'ord_X1' } };
+        await gate;
+        return { status: 'created' };
+      },
+      { rateLimit: { requestsPerSecond: 1000, burst: 10, maxConcurrency: 1 } },
+    );
+    const { store, engine, done } = await setup([target]);
+    try {
+      await store.commit({ outbox: [command('x1', 'A')] });
+      engine.start();
+      await until(async () => (await store.command('x1'))?.status === 'done', 'x1 delivered');
+      assert.equal(await store.resolveXref('order', 'erp', '98765432109876543210'), 'ord_X1');
+      await store.commit({ outbox: [command('x2', 'B'), command('x3', 'C'), command('x4', 'D')] });
+      engine.wake();
+      await until(async () => target.calls.some((call) => call.command.id !== 'x1'), 'one in flight');
+      const stopping = engine.stop();
+      release();
+      await stopping;
+      const after = await Promise.all(['x2', 'x3', 'x4'].map((id) => store.command(id)));
+      assert.equal(after.filter((c) => c?.status === 'done').length, 1, 'the one in flight finished');
+      assert.ok(
+        after.filter((c) => c?.status === 'pending').every((c) => c?.leaseOwner === undefined && c?.attempts === 0),
+        'the others were handed back unattempted',
+      );
+    } finally {
+      await done();
+    }
+  });
+
+  it('classifies a non-Weft error from connector code as terminal internal, without secrets', async () => {
+    const target = scriptedTarget('erp', async () => {
+      throw new Error('crashed calling https://user:hunter2@erp.example.com with Bearer abc.def');
+    });
+    const { store, engine, done } = await setup([target]);
+    try {
+      await store.commit({ outbox: [command('i1', 'A')] });
+      engine.start();
+      await until(async () => (await store.command('i1'))?.status === 'dead', 'dead');
+      const error = (await store.command('i1'))?.lastError;
+      assert.equal(error?.code, 'internal');
+      assert.doesNotMatch(error?.message ?? '', /hunter2|abc\.def/);
+      assert.ok(new WeftError('internal', 'x').retryable === false);
+    } finally {
+      await done();
+    }
+  });
+});
