@@ -149,10 +149,8 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   } else {
     announce(`Weft is running at ${url} (store: ${store.kind})`);
   }
-  if (config.delivery.enabled) {
-    router.start();
-    engine.start();
-  }
+  if (config.delivery.routing) router.start();
+  if (config.delivery.enabled) engine.start();
   logger.info({ url, store: store.kind, version, targets: [...targets.keys()], routes: routes.length, delivery: config.delivery.enabled }, 'weft started');
 
   const maintenance = setInterval(() => {

@@ -107,6 +107,10 @@ const Log = Type.Object(
 const Delivery = Type.Object(
   {
     enabled: Type.Boolean({ default: true, description: 'Deliver outbox commands to the configured targets from this hub (turn off on hubs that should only ingest).' }),
+    routing: Type.Boolean({
+      default: true,
+      description: 'Run the router that turns routed events into commands (safe on several hubs sharing a store: each event is routed once).',
+    }),
     workerId: Type.String({
       pattern: '^[A-Za-z0-9._-]{0,64}$',
       default: '',

@@ -68,6 +68,22 @@ it('turns routed events into commands in log order, with the checkpoint in the s
   }
 });
 
+it('routes each event once when two routers share a store', async () => {
+  const store = createSqliteStore({ path: join(dir, 'two.db') });
+  const routes = [{ name: 'x', events: ['weft.order.captured.v1'], target: 'erp', action: 'a' }];
+  const one = createRouter({ store, ids: createIdGenerator(), clock: systemClock, log: quiet }, { routes, batchSize: 7 });
+  const two = createRouter({ store, ids: createIdGenerator(), clock: systemClock, log: quiet }, { routes, batchSize: 5 });
+  try {
+    for (let i = 0; i < 60; i++) await store.commit({ events: [event('weft.order.captured.v1', `ord_two${i % 6}`)] });
+    await Promise.all([one.drain(), two.drain(), one.drain()]);
+    const commands = await store.listCommands({ limit: 100 });
+    assert.equal(commands.length, 60);
+    assert.equal(new Set(commands.map((c) => c.causationId)).size, 60, 'no event routed twice');
+  } finally {
+    await store.close();
+  }
+});
+
 it('routes as the log grows while started, and stops cleanly', async () => {
   const store = createSqliteStore({ path: join(dir, 's.db') });
   const router = createRouter({ store, ids: createIdGenerator(), clock: systemClock, log: quiet }, { routes: [{ name: 'x', events: ['weft.order.captured.v1'], target: 'erp', action: 'a' }], pollMs: 10 });

@@ -5,7 +5,8 @@ import type { DeliveryLog } from './telemetry.ts';
 
 // Routes turn events of the log into commands for targets: "every weft.order.captured.v1 goes to
 // the ERP's createSalesOrder". The router reads the log in order and writes the commands together
-// with its checkpoint, in one unit of work: a crash can neither lose a command nor route an event twice.
+// with its checkpoint, in one unit of work: a crash can neither lose a command nor route an event twice,
+// and routers of several hubs sharing a store cannot both route one event.
 
 /** One route from event types to a target's action. */
 export interface Route {
@@ -89,7 +90,14 @@ export function createRouter(
         outbox.push(commandFor(route, event, deps.ids.next('command'), route.priority ?? options.priorities?.(route.target, route.action)));
       }
     }
-    const result = await store.commit({ outbox, checkpoints: [{ consumer: ROUTER_CONSUMER, position: upTo }] });
+    // Compare-and-set on the checkpoint: when several hubs route from one store, the one that loses
+    // the race writes nothing and reads on from where the winner left off.
+    const result = await store.commit({
+      expectCheckpoints: [{ consumer: ROUTER_CONSUMER, position: after }],
+      outbox,
+      checkpoints: [{ consumer: ROUTER_CONSUMER, position: upTo }],
+    });
+    if (result.status === 'checkpoint_conflict') return true;
     if (result.status !== 'committed') throw new Error(`routing batch not committed: ${result.status}`);
     if (outbox.length > 0) {
       deps.onRouted?.(new Set(outbox.map((command) => command.target)));

@@ -171,6 +171,20 @@ export function storeContract(adapter: string, openStore: OpenStore): void {
       assert.equal(await store.checkpoint('other'), 2);
     });
 
+    it('moves a checkpoint only from the position a unit expects, also within one batch', async () => {
+      const store = await fresh();
+      const [first, second, third] = await Promise.all([
+        store.commit({ expectCheckpoints: [{ consumer: 'router', position: 0 }], checkpoints: [{ consumer: 'router', position: 3 }], outbox: [{ id: 'cmd_cas1', target: 't', action: 'a', key: 'k', payload: {} }] }),
+        store.commit({ expectCheckpoints: [{ consumer: 'router', position: 0 }], checkpoints: [{ consumer: 'router', position: 3 }], outbox: [{ id: 'cmd_cas2', target: 't', action: 'a', key: 'k', payload: {} }] }),
+        store.commit({ expectCheckpoints: [{ consumer: 'router', position: 3 }], checkpoints: [{ consumer: 'router', position: 7 }] }),
+      ]);
+      committed(first);
+      assert.deepEqual(second, { status: 'checkpoint_conflict', consumer: 'router', expected: 0, actual: 3 });
+      committed(third);
+      assert.equal(await store.checkpoint('router'), 7);
+      assert.equal(await store.command('cmd_cas2'), undefined, 'the losing unit wrote nothing');
+    });
+
     it('maps system ids to canonical ids and refuses to re-point one', async () => {
       const store = await fresh();
       const link = { entity: 'order', system: 'shopify-eu', externalId: '5660980375615000001', canonicalId: 'ord_1' };

@@ -305,6 +305,8 @@ export interface UnitOfWork {
   expect?: readonly SubjectExpectation[];
   /** Events to append, in this order. */
   events?: readonly NewEvent[];
+  /** Consumer positions that must hold before anything is written (compare-and-set of a checkpoint; 0 = none yet). */
+  expectCheckpoints?: readonly Checkpoint[];
   /** Consumer positions to record. */
   checkpoints?: readonly Checkpoint[];
   /** Cross-references to add (re-adding an identical one is a no-op). */
@@ -334,7 +336,8 @@ export type CommitResult =
   | { status: 'idempotency_conflict'; key: string }
   | { status: 'version_conflict'; subject: string; expected: number; actual: number }
   | { status: 'event_conflict'; id: string; source: string }
-  | { status: 'xref_conflict'; reference: CrossReference; existingCanonicalId: string };
+  | { status: 'xref_conflict'; reference: CrossReference; existingCanonicalId: string }
+  | { status: 'checkpoint_conflict'; consumer: string; expected: number; actual: number };
 
 /** An API key as stored: only a hash of its secret is kept. */
 export interface ApiKeyRecord {

@@ -85,6 +85,8 @@ export interface BatchSnapshot {
   events: ReadonlyMap<string, ExistingEvent>;
   /** By `snapshotKey(entity, system, externalId)`, for every cross-reference the batch adds. */
   xrefs: ReadonlyMap<string, string>;
+  /** Position of every consumer a unit expects (absent = 0). */
+  checkpoints: ReadonlyMap<string, number>;
 }
 
 /** What the batch needs to read: collected from the units before the snapshot is taken. */
@@ -93,6 +95,7 @@ export interface SnapshotRequest {
   subjects: string[];
   events: { source: string; id: string }[];
   xrefs: { entity: string; system: string; externalId: string }[];
+  checkpoints: string[];
 }
 
 /** A timer operation, applied in order. */
@@ -125,8 +128,9 @@ export function snapshotKey(...parts: string[]): string {
 
 /** The rows a batch of units reads before it can be decided. */
 export function snapshotRequest(units: readonly PlannableUnit[]): SnapshotRequest {
-  const request: SnapshotRequest = { idempotency: [], subjects: [], events: [], xrefs: [] };
+  const request: SnapshotRequest = { idempotency: [], subjects: [], events: [], xrefs: [], checkpoints: [] };
   const subjects = new Set<string>();
+  const consumers = new Set<string>();
   for (const unit of units) {
     if (unit.idempotency) request.idempotency.push({ scope: unit.idempotency.scope, key: unit.idempotency.key });
     for (const expectation of unit.expect ?? []) subjects.add(expectation.subject);
@@ -135,8 +139,10 @@ export function snapshotRequest(units: readonly PlannableUnit[]): SnapshotReques
       request.events.push({ source: event.source, id: event.id });
     }
     for (const xref of unit.xrefs ?? []) request.xrefs.push({ entity: xref.entity, system: xref.system, externalId: xref.externalId });
+    for (const expectation of unit.expectCheckpoints ?? []) consumers.add(expectation.consumer);
   }
   request.subjects = [...subjects];
+  request.checkpoints = [...consumers];
   return request;
 }
 
@@ -169,6 +175,7 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
   let lastSubjectId = snapshot.lastSubjectId;
   const events = new Map(snapshot.events);
   const xrefs = new Map(snapshot.xrefs);
+  const checkpoints = new Map(snapshot.checkpoints);
   let position = snapshot.lastPosition;
 
   for (const unit of units) {
@@ -192,6 +199,10 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
       if (actual !== expectation.version) {
         return { status: 'version_conflict', subject: expectation.subject, expected: expectation.version, actual };
       }
+    }
+    for (const expectation of unit.expectCheckpoints ?? []) {
+      const actual = checkpoints.get(expectation.consumer) ?? 0;
+      if (actual !== expectation.position) return { status: 'checkpoint_conflict', consumer: expectation.consumer, expected: expectation.position, actual };
     }
     // Decide everything before writing anything, so a conflict late in the unit leaves no trace.
     const newXrefs: CrossReference[] = [];
@@ -245,7 +256,10 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     for (const xref of newXrefs) xrefs.set(snapshotKey(xref.entity, xref.system, xref.externalId), xref.canonicalId);
     plan.events.push(...rows);
     plan.xrefs.push(...newXrefs);
-    for (const checkpoint of unit.checkpoints ?? []) plan.checkpoints.set(checkpoint.consumer, checkpoint.position);
+    for (const checkpoint of unit.checkpoints ?? []) {
+      plan.checkpoints.set(checkpoint.consumer, checkpoint.position);
+      checkpoints.set(checkpoint.consumer, checkpoint.position);
+    }
     for (const command of unit.outbox ?? []) plan.commands.push({ ...command, availableAt: normalizeTime(command.availableAt ?? now) });
     for (const settlement of unit.settle ?? []) {
       plan.settlements.push(settlement.availableAt === undefined ? settlement : { ...settlement, availableAt: normalizeTime(settlement.availableAt) });

@@ -67,6 +67,7 @@ export function createBatchWriter({ pool, sql, lockKey, clock }: BatchWriterDeps
         subjects: new Map(),
         events: new Map(),
         xrefs: new Map(),
+        checkpoints: new Map(),
       };
       reads.forEach(([collect], index) => collect(snapshot, (results[index] as QueryResult).rows));
       const plan = planBatch(units, snapshot, now);
@@ -144,6 +145,15 @@ function snapshotStatements(request: ReturnType<typeof snapshotRequest>, now: st
            ON x.entity = r.entity AND x.system = r.system AND x.external_id = r.external_id`,
         [request.xrefs.map((x) => x.entity), request.xrefs.map((x) => x.system), request.xrefs.map((x) => x.externalId)],
       ],
+    ]);
+  }
+  if (request.checkpoints.length > 0) {
+    reads.push([
+      (snapshot, rows) => {
+        const map = snapshot.checkpoints as Map<string, number>;
+        for (const row of rows) map.set(row.consumer, Number(row.position));
+      },
+      ['snap_checkpoints', 'SELECT c.consumer, c.position FROM {s}.checkpoints c WHERE c.consumer = ANY($1::text[])', [request.checkpoints]],
     ]);
   }
   return reads;

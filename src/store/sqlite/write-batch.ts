@@ -127,7 +127,12 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
         | undefined;
       if (row) xrefs.set(snapshotKey(entity, system, externalId), row.canonical_id);
     }
-    return { lastPosition, lastSubjectId, idempotency, subjects, events, xrefs };
+    const checkpoints = new Map<string, number>();
+    for (const consumer of request.checkpoints) {
+      const row = w('SELECT position FROM checkpoints WHERE consumer = ?').get(consumer) as { position: number } | undefined;
+      if (row) checkpoints.set(consumer, row.position);
+    }
+    return { lastPosition, lastSubjectId, idempotency, subjects, events, xrefs, checkpoints };
   }
 
   function writePlan(plan: BatchPlan, now: string): void {
