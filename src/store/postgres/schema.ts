@@ -109,7 +109,10 @@ const migrations: readonly string[] = [
   ALTER TABLE {s}.outbox ADD COLUMN lease_until timestamptz;
   ALTER TABLE {s}.outbox ADD COLUMN error_code text;
   ALTER TABLE {s}.outbox ADD COLUMN error_message text;
-  CREATE INDEX outbox_claim ON {s}.outbox (target, status, priority, seq);
+  ALTER TABLE {s}.outbox ADD COLUMN is_head boolean NOT NULL DEFAULT false;
+  UPDATE {s}.outbox o SET is_head = true WHERE o.status IN ('pending', 'dead')
+    AND o.seq = (SELECT MIN(p.seq) FROM {s}.outbox p WHERE p.target = o.target AND p.key = o.key AND p.status IN ('pending', 'dead'));
+  CREATE INDEX outbox_heads ON {s}.outbox (target, priority, seq) WHERE is_head AND status = 'pending';
   CREATE INDEX outbox_key_open ON {s}.outbox (target, key, seq) WHERE status IN ('pending', 'dead');
   CREATE INDEX outbox_listing ON {s}.outbox (status, target, seq);
 

@@ -169,8 +169,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         'claim_commands',
         `WITH c AS (
            SELECT o.seq FROM {s}.outbox o
-           WHERE o.target = $1 AND o.status = 'pending' AND o.available_at <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
-             AND NOT EXISTS (SELECT 1 FROM {s}.outbox p WHERE p.target = o.target AND p.key = o.key AND p.seq < o.seq AND p.status IN ('pending', 'dead'))
+           WHERE o.target = $1 AND o.is_head AND o.status = 'pending' AND o.available_at <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
            ORDER BY o.priority, o.seq LIMIT $3
            FOR UPDATE SKIP LOCKED
          )

@@ -230,8 +230,12 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
     // `seq` comes from an identity column; ORDER BY the array index numbers commands in enqueue order.
     writes.push([
       'ins_outbox',
-      `INSERT INTO {s}.outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent)
-       SELECT id, target, action, key, payload::jsonb, priority, available_at, $9, $9, $9, causation_id, traceparent
+      // A command is its key's head when it is the first of the key in this batch and the key has no
+      // unfinished command yet (rows of one INSERT do not see each other, hence the window).
+      `INSERT INTO {s}.outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent, is_head)
+       SELECT id, target, action, key, payload::jsonb, priority, available_at, $9, $9, $9, causation_id, traceparent,
+         row_number() OVER (PARTITION BY target, key ORDER BY n) = 1
+           AND NOT EXISTS (SELECT 1 FROM {s}.outbox p WHERE p.target = r.target AND p.key = r.key AND p.status IN ('pending', 'dead'))
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $10::int2[])
          WITH ORDINALITY AS r(id, target, action, key, payload, available_at, causation_id, traceparent, priority, n)
        ORDER BY n`,
@@ -265,9 +269,10 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
   if (plan.discards.length > 0) {
     writes.push([
       'discard_outbox',
-      `UPDATE {s}.outbox SET status = 'discarded', updated_at = $2 WHERE id = ANY($1::text[]) AND status = 'dead'`,
+      `UPDATE {s}.outbox SET status = 'discarded', is_head = false, updated_at = $2 WHERE id = ANY($1::text[]) AND status = 'dead'`,
       [plan.discards.map((d) => d.id), now],
     ]);
+    writes.push(promoteHeads('promote_discarded', plan.discards.map((d) => d.id)));
   }
   if (plan.audit.length > 0) {
     const audit = plan.audit;
@@ -352,6 +357,7 @@ function settlementStatements(plan: BatchPlan, now: string): Statement[] {
          lease_owner = NULL, lease_until = NULL,
          error_code = CASE WHEN r.status IS NULL THEN o.error_code ELSE r.error_code END,
          error_message = CASE WHEN r.status IS NULL THEN o.error_message ELSE r.error_message END,
+         is_head = o.is_head AND r.status IS DISTINCT FROM 'done',
          updated_at = $8
        FROM unnest($1::text[], $2::text[], $3::int4[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS r(id, status, count, available_at, error_code, error_message, owner)
        WHERE o.id = r.id AND o.status = 'pending' AND (r.owner IS NULL OR o.lease_owner = r.owner)
@@ -378,7 +384,25 @@ function settlementStatements(plan: BatchPlan, now: string): Statement[] {
       receipts.map(([, f]) => f.receipt?.status),
     ],
   ]);
+  const finished = entries.filter(([, f]) => f.status === 'done').map(([id]) => id);
+  if (finished.length > 0) statements.push(promoteHeads('promote_done', finished));
   return statements;
+}
+
+/** Makes the oldest unfinished command of each key of these commands its head (after they finished). */
+function promoteHeads(name: string, ids: string[]): Statement {
+  return [
+    name,
+    `UPDATE {s}.outbox o SET is_head = true
+     FROM (
+       SELECT DISTINCT ON (p.target, p.key) p.seq FROM {s}.outbox p
+       JOIN (SELECT DISTINCT target, key FROM {s}.outbox WHERE id = ANY($1::text[])) k ON p.target = k.target AND p.key = k.key
+       WHERE p.status IN ('pending', 'dead')
+       ORDER BY p.target, p.key, p.seq
+     ) h
+     WHERE o.seq = h.seq AND NOT o.is_head`,
+    [ids],
+  ];
 }
 
 function timerStatements(plan: BatchPlan, now: string): Statement[] {

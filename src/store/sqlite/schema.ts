@@ -98,9 +98,10 @@ const migrations: readonly string[] = [
     revoked_at   TEXT
   ) WITHOUT ROWID;
   `,
-  // 2: delivery. Leases let workers (and hubs) share the outbox; the partial key index makes the
-  // "oldest unfinished command of its key" check of a claim one index probe. Attempts, receipts and
-  // the audit log are append-only.
+  // 2: delivery. Leases let workers (and hubs) share the outbox. `is_head` marks the oldest
+  // unfinished (pending or dead) command of each (target, key): claims scan only heads, so a long
+  // queue behind a busy or parked key costs nothing. Attempts, receipts and the audit log are
+  // append-only.
   `
   ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE outbox ADD COLUMN replays INTEGER NOT NULL DEFAULT 0;
@@ -109,7 +110,10 @@ const migrations: readonly string[] = [
   ALTER TABLE outbox ADD COLUMN lease_until TEXT;
   ALTER TABLE outbox ADD COLUMN error_code TEXT;
   ALTER TABLE outbox ADD COLUMN error_message TEXT;
-  CREATE INDEX outbox_claim ON outbox (target, status, priority, seq);
+  ALTER TABLE outbox ADD COLUMN is_head INTEGER NOT NULL DEFAULT 0;
+  UPDATE outbox SET is_head = 1 WHERE status IN ('pending', 'dead')
+    AND seq = (SELECT MIN(p.seq) FROM outbox p WHERE p.target = outbox.target AND p.key = outbox.key AND p.status IN ('pending', 'dead'));
+  CREATE INDEX outbox_heads ON outbox (target, priority, seq) WHERE is_head = 1 AND status = 'pending';
   CREATE INDEX outbox_key_open ON outbox (target, key, seq) WHERE status IN ('pending', 'dead');
   CREATE INDEX outbox_listing ON outbox (status, target, seq);
 

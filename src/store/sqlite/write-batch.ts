@@ -76,8 +76,7 @@ export interface ClaimOptions {
  * and parks it behind a dead letter.
  */
 export const CLAIMABLE = `SELECT o.* FROM outbox o
-  WHERE o.target = ? AND o.status = 'pending' AND o.available_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
-    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.target = o.target AND p.key = o.key AND p.seq < o.seq AND p.status IN ('pending', 'dead'))
+  WHERE o.target = ? AND o.is_head = 1 AND o.status = 'pending' AND o.available_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
   ORDER BY o.priority, o.seq LIMIT ?`;
 
 /** A function that prepares each SQL text once per connection and hands back the cached statement. */
@@ -162,8 +161,8 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     }
     for (const c of plan.commands) {
       w(
-        `INSERT INTO outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent, is_head)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM outbox WHERE target = ? AND key = ? AND status IN ('pending', 'dead')))`,
       ).run(
         c.id,
         c.target,
@@ -177,8 +176,18 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
         now,
         c.causationId ?? null,
         c.traceparent ?? null,
+        c.target,
+        c.key,
       );
     }
+    // The oldest unfinished command of a key becomes its head once the one before it is finished.
+    const promote = (id: string): void => {
+      const row = w('SELECT target, key FROM outbox WHERE id = ?').get(id) as { target: string; key: string } | undefined;
+      if (!row) return;
+      w(
+        `UPDATE outbox SET is_head = 1 WHERE seq = (SELECT MIN(seq) FROM outbox WHERE target = ? AND key = ? AND status IN ('pending', 'dead')) AND is_head = 0`,
+      ).run(row.target, row.key);
+    };
     for (const s of plan.settlements) {
       if (s.attempt) {
         const a = s.attempt;
@@ -201,8 +210,10 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
       const status = s.outcome === 'retry' ? 'pending' : s.outcome;
       const changed = w(
         `UPDATE outbox SET status = ?, attempts = attempts + 1, available_at = COALESCE(?, available_at), lease_owner = NULL, lease_until = NULL,
-         error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND (? IS NULL OR lease_owner = ?)`,
-      ).run(status, s.availableAt ?? null, s.error?.code ?? null, s.error?.message ?? null, now, s.id, owner, owner).changes;
+         error_code = ?, error_message = ?, updated_at = ?, is_head = CASE WHEN ? = 'done' THEN 0 ELSE is_head END
+         WHERE id = ? AND status = 'pending' AND (? IS NULL OR lease_owner = ?)`,
+      ).run(status, s.availableAt ?? null, s.error?.code ?? null, s.error?.message ?? null, now, status, s.id, owner, owner).changes;
+      if (s.outcome === 'done' && Number(changed) > 0) promote(s.id);
       if (s.outcome === 'done' && s.receipt && Number(changed) > 0) {
         const r = s.receipt;
         w('INSERT INTO delivery_receipts (command_id, target, action, target_id, status, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING').run(
@@ -222,7 +233,7 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
       ).run(now, r.availableAt ?? now, now, r.id);
     }
     for (const d of plan.discards) {
-      w("UPDATE outbox SET status = 'discarded', updated_at = ? WHERE id = ? AND status = 'dead'").run(now, d.id);
+      if (Number(w("UPDATE outbox SET status = 'discarded', is_head = 0, updated_at = ? WHERE id = ? AND status = 'dead'").run(now, d.id).changes) > 0) promote(d.id);
     }
     for (const a of plan.audit) {
       w('INSERT INTO audit_log (id, at, actor, action, subject, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
