@@ -75,6 +75,9 @@ export interface DeliveryEngine {
 
 export { idempotencyKeyOf };
 
+/** How long a lane gathers finished deliveries before it claims again. */
+const CLAIM_COALESCE_MS = 10;
+
 /** Whether a failure counts against the target's health: it answered badly or not at all. */
 function breakerOutcome(failure: Failure): 'failure' | 'success' | 'neutral' {
   if (failure.code === 'target_timeout' || failure.code === 'target_unreachable' || failure.code === 'target_unavailable') return 'failure';
@@ -92,10 +95,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
   const maxHeld = options.maxHeld ?? 512;
   const stopGraceMs = options.stopGraceMs ?? 10_000;
   const random = options.random ?? Math.random;
-  // Two phases of stopping: `halting` stops claims and dispatches; `stopping` aborts requests in flight.
+  // Stopping happens in two phases: `halting` stops claims and dispatches; then, after the grace
+  // period, the attempts still in flight are aborted.
   const halting = new AbortController();
-  const stopping = new AbortController();
   const lanes = new Map<string, Lane>();
+  /** Controllers of the attempts in flight, aborted when the stop grace period is over. */
+  const attempts = new Set<AbortController>();
   let started = false;
 
   const sleep = (ms: number, lane: Lane): Promise<void> =>
@@ -121,6 +126,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
     wakeUp: (() => void) | undefined;
     running: Promise<void> | undefined;
     deliveries: Set<Promise<void>>;
+    claimTimer: NodeJS.Timeout | undefined;
   }
 
   function laneFor(target: DeliveryTarget): Lane {
@@ -139,6 +145,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
       wakeUp: undefined,
       running: undefined,
       deliveries: new Set(),
+      claimTimer: undefined,
     };
   }
 
@@ -168,7 +175,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
     };
   }
 
-  async function deliver(lane: Lane, command: StoredCommand): Promise<void> {
+  /** Runs one attempt; `answered` is called once the target is done with it (before the outcome is recorded). */
+  async function deliver(lane: Lane, command: StoredCommand, answered: () => void): Promise<void> {
     const { target } = lane;
     const attempt = command.attempts + 1;
     const started = clock.now();
@@ -176,7 +184,15 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
     const action = target.actions[command.action];
     let settlement: CommandSettlement;
     let xref: UnitOfWork['xrefs'] | undefined;
-    const timeout = AbortSignal.timeout(target.timeoutMs);
+    // One controller per attempt, aborted by its own timer or by stop(); a shared signal with a
+    // listener per attempt (AbortSignal.any) costs more than the rest of the bookkeeping.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new TargetError('target_timeout', `${target.name} did not answer within ${target.timeoutMs} ms.`));
+    }, target.timeoutMs);
+    attempts.add(controller);
     try {
       if (!action) {
         throw new WeftError('unknown_action', `Target ${target.name} (connector ${target.connector}) has no action "${command.action}".`);
@@ -187,7 +203,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
         http: deps.http,
         log: { debug: log.debug, info: log.info, warn: log.warn, error: log.error },
         clock,
-        signal: AbortSignal.any([stopping.signal, timeout]),
+        signal: controller.signal,
       });
       const durationMs = clock.now() - started;
       lane.breaker.record('success');
@@ -204,7 +220,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
       deps.metrics?.delivered(target.name, command.action, 'done', durationMs);
     } catch (error) {
       const durationMs = clock.now() - started;
-      const failure = classifyFailure(timeout.aborted && !stopping.signal.aborted ? timeoutFailure(error, target) : error, target.classify?.bind(target));
+      const failure = classifyFailure(timedOut ? timeoutFailure(error, target) : error, target.classify?.bind(target));
       lane.breaker.record(breakerOutcome(failure));
       if (failure.code === 'target_throttled') lane.budget.throttled(failure.retryAfterMs);
       const decision = decideRetry({
@@ -240,6 +256,9 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
       }
       deps.metrics?.delivered(target.name, command.action, decision.retry ? 'retry' : 'dead', durationMs);
     }
+    clearTimeout(timer);
+    attempts.delete(controller);
+    answered();
     if (xref) {
       try {
         const result = await store.commit({ settle: [settlement], xrefs: xref });
@@ -273,7 +292,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
     }
     let permit: Permit;
     try {
-      permit = await lane.budget.acquire(command.priority, halting.signal);
+      // No abort signal: stop() closes the budget, which rejects every waiter at once.
+      permit = await lane.budget.acquire(command.priority);
     } catch {
       await release(lane, command);
       return;
@@ -296,15 +316,28 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
       }
       lane.inFlight++;
       try {
-        await deliver(lane, command);
+        // The permit covers the request only: recording the outcome does not load the target.
+        await deliver(lane, command, () => permit.release());
       } finally {
         lane.inFlight--;
         lane.held.delete(command.id);
+        claimSoon(lane);
       }
     } finally {
       permit.release();
-      lane.wakeUp?.();
     }
+  }
+
+  /**
+   * A finished command may have unblocked the next one of its key, and frees room to hold more:
+   * claim again shortly. Coalesced, so a busy lane claims about every CLAIM_COALESCE_MS, not per delivery.
+   */
+  function claimSoon(lane: Lane): void {
+    if (lane.claimTimer !== undefined || halting.signal.aborted) return;
+    lane.claimTimer = setTimeout(() => {
+      lane.claimTimer = undefined;
+      lane.wakeUp?.();
+    }, CLAIM_COALESCE_MS);
   }
 
   async function run(lane: Lane): Promise<void> {
@@ -315,10 +348,12 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
         continue;
       }
       // Hold about two seconds of the budget's work: enough to keep it busy, little enough that a
-      // newly enqueued urgent command soon overtakes claimed bulk ones.
-      const want = Math.min(maxHeld, Math.max(2 * target.rateLimit.maxConcurrency, Math.ceil(lane.budget.currentRatePerSecond * 2))) - lane.held.size;
-      let claimed: StoredCommand[] = [];
-      if (want > 0 && (lane.held.size === 0 || want >= Math.min(maxHeld, 2 * target.rateLimit.maxConcurrency) / 2)) {
+      // newly enqueued urgent command soon overtakes claimed bulk ones. Claim when a quarter of
+      // that is free, so claims come in batches rather than one per finished delivery.
+      const hold = Math.min(maxHeld, Math.max(2 * target.rateLimit.maxConcurrency, Math.ceil(lane.budget.currentRatePerSecond * 2)));
+      const want = hold - lane.held.size;
+      if (want > 0 && (lane.held.size === 0 || want >= hold / 4)) {
+        let claimed: StoredCommand[];
         try {
           claimed = await store.claimCommands({ target: target.name, now: new Date(clock.now()).toISOString(), limit: want, leaseMs, owner: options.owner });
         } catch (error) {
@@ -326,15 +361,16 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
           await sleep(Math.max(pollMs, 1000), lane);
           continue;
         }
+        for (const command of claimed) {
+          if (lane.held.has(command.id)) continue;
+          lane.held.add(command.id);
+          const delivery = dispatch(lane, command).catch((error: unknown) => log.error({ err: error, command: command.id }, 'delivery crashed'));
+          lane.deliveries.add(delivery);
+          void delivery.finally(() => lane.deliveries.delete(delivery));
+        }
       }
-      for (const command of claimed) {
-        if (lane.held.has(command.id)) continue;
-        lane.held.add(command.id);
-        const delivery = dispatch(lane, command).catch((error: unknown) => log.error({ err: error, command: command.id }, 'delivery crashed'));
-        lane.deliveries.add(delivery);
-        void delivery.finally(() => lane.deliveries.delete(delivery));
-      }
-      if (claimed.length === 0 || lane.held.size >= Math.min(maxHeld, 2 * target.rateLimit.maxConcurrency)) await sleep(claimed.length === 0 ? pollMs : 50, lane);
+      // Woken early by finished deliveries (coalesced), by an enqueue or a replay.
+      await sleep(pollMs, lane);
     }
   }
 
@@ -390,7 +426,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
       await Promise.race([inFlight, grace]);
       clearTimeout(timer);
       // Past the grace period, abort what is left: those attempts are recorded as failed and retried later.
-      stopping.abort(new Error('delivery stopped'));
+      for (const controller of attempts) controller.abort(new Error('delivery stopped'));
+      for (const lane of all) clearTimeout(lane.claimTimer);
       await inFlight;
       log.info({ owner: options.owner }, 'delivery stopped');
     },

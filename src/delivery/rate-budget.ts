@@ -46,6 +46,9 @@ export interface RateBudget {
   close(reason?: Error): void;
 }
 
+/** How much late timer firing the bucket absorbs without losing tokens. */
+const TICK_SLACK_MS = 5;
+
 interface Waiter {
   resolve: (permit: Permit) => void;
   reject: (reason: unknown) => void;
@@ -156,8 +159,11 @@ export function createRateBudget(limit: RateLimit, options: RateBudgetOptions = 
   // under-deliver whenever the rate exceeds `burst` per tick.
   const refill = (now: number): void => {
     if (now <= refilledAt) return;
+    // Tokens that arrive between two timer ticks while callers wait are theirs, not overflow: at
+    // rates above `burst` per millisecond a strict cap would under-deliver. But only a few ms
+    // worth (TICK_SLACK_MS), so a stalled event loop cannot release a crowd at once afterwards.
     const demand = active < maxConcurrency ? Math.min(queued, maxConcurrency - active) : 0;
-    const cap = burst + demand;
+    const cap = burst + Math.min(demand, Math.ceil((configured * TICK_SLACK_MS) / 1000));
     let t = Math.max(refilledAt, Math.min(now, pauseEnd));
     while (t < now) {
       const end = Math.min(now, nextStepAt(t));

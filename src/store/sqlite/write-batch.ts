@@ -75,7 +75,9 @@ export interface ClaimOptions {
  * oldest unfinished command is leased, backing off or dead is skipped: that keeps each key in order
  * and parks it behind a dead letter.
  */
-export const CLAIMABLE = `SELECT o.* FROM outbox o
+// INDEXED BY: without statistics (every new database) the planner prefers outbox_due and scans every
+// pending row; the partial heads index reads only the heads.
+export const CLAIMABLE = `SELECT o.* FROM outbox o INDEXED BY outbox_heads
   WHERE o.target = ? AND o.is_head = 1 AND o.status = 'pending' AND o.available_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
   ORDER BY o.priority, o.seq LIMIT ?`;
 
@@ -181,8 +183,7 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
       );
     }
     // The oldest unfinished command of a key becomes its head once the one before it is finished.
-    const promote = (id: string): void => {
-      const row = w('SELECT target, key FROM outbox WHERE id = ?').get(id) as { target: string; key: string } | undefined;
+    const promote = (row: { target: string; key: string } | undefined): void => {
       if (!row) return;
       w(
         `UPDATE outbox SET is_head = 1 WHERE seq = (SELECT MIN(seq) FROM outbox WHERE target = ? AND key = ? AND status IN ('pending', 'dead')) AND is_head = 0`,
@@ -211,10 +212,10 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
       const changed = w(
         `UPDATE outbox SET status = ?, attempts = attempts + 1, available_at = COALESCE(?, available_at), lease_owner = NULL, lease_until = NULL,
          error_code = ?, error_message = ?, updated_at = ?, is_head = CASE WHEN ? = 'done' THEN 0 ELSE is_head END
-         WHERE id = ? AND status = 'pending' AND (? IS NULL OR lease_owner = ?)`,
-      ).run(status, s.availableAt ?? null, s.error?.code ?? null, s.error?.message ?? null, now, status, s.id, owner, owner).changes;
-      if (s.outcome === 'done' && Number(changed) > 0) promote(s.id);
-      if (s.outcome === 'done' && s.receipt && Number(changed) > 0) {
+         WHERE id = ? AND status = 'pending' AND (? IS NULL OR lease_owner = ?) RETURNING target, key`,
+      ).get(status, s.availableAt ?? null, s.error?.code ?? null, s.error?.message ?? null, now, status, s.id, owner, owner) as { target: string; key: string } | undefined;
+      if (s.outcome === 'done') promote(changed);
+      if (s.outcome === 'done' && s.receipt && changed) {
         const r = s.receipt;
         w('INSERT INTO delivery_receipts (command_id, target, action, target_id, status, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING').run(
           s.id,
@@ -233,7 +234,7 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
       ).run(now, r.availableAt ?? now, now, r.id);
     }
     for (const d of plan.discards) {
-      if (Number(w("UPDATE outbox SET status = 'discarded', is_head = 0, updated_at = ? WHERE id = ? AND status = 'dead'").run(now, d.id).changes) > 0) promote(d.id);
+      promote(w("UPDATE outbox SET status = 'discarded', is_head = 0, updated_at = ? WHERE id = ? AND status = 'dead' RETURNING target, key").get(now, d.id) as { target: string; key: string } | undefined);
     }
     for (const a of plan.audit) {
       w('INSERT INTO audit_log (id, at, actor, action, subject, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
