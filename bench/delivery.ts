@@ -13,13 +13,14 @@ import { createIdGenerator, systemClock, type IdGenerator } from '../src/ports/c
 import type { DeliveryTarget, RateLimit } from '../src/ports/connector.ts';
 import type { OutboxCommand, Store } from '../src/ports/store.ts';
 import { createSqliteStore } from '../src/store/sqlite/store.ts';
-import { observedRate, type FakeTargetStats } from '../test/support/fake-target.ts';
+import { observedRate } from '../test/support/fake-target.ts';
+import type { FastSinkStats } from './support/fast-sink.ts';
 import { cpuSeconds, threadCpuSeconds } from './support/process-cpu.ts';
 
 // npm run bench -- delivery
 // Outbox to target throughput and rate-budget accuracy. The hub side (SQLite store with its writer
 // thread, delivery engine, HTTP connector and client) runs in this process, so this process's CPU
-// during a phase is the hub's cost of delivering; the sinks (fake targets) run in one child process
+// during a phase is the hub's cost of delivering; the sinks (bench/support/fast-sink.ts) run in one child process
 // so they neither share this process's event loop nor show up in its CPU figures. On a 2-core
 // machine both still compete for the same cores: the figures are for hub and sink together.
 //
@@ -43,11 +44,11 @@ const ENGINE = { pollMs: 10, maxHeld: 512 };
 const REQUEST_TIMEOUT_MS = 5_000;
 const SAMPLE_MS = 50;
 
-/** The sinks: fake targets in one child process, driven over their admin routes. */
+/** The sinks: fast sinks in one child process, driven over their admin routes. */
 interface Sinks {
   pid: number;
   urls: string[];
-  stats(index: number): Promise<FakeTargetStats>;
+  stats(index: number): Promise<FastSinkStats>;
   arrivals(index: number): Promise<Float64Array>;
   resetAll(): Promise<void>;
   stop(): Promise<void>;
@@ -69,7 +70,7 @@ async function startSinks(count: number): Promise<Sinks> {
   return {
     pid: child.pid as number,
     urls,
-    stats: async (index) => (await (await fetch(`${url(index)}/_admin/stats`)).json()) as FakeTargetStats,
+    stats: async (index) => (await (await fetch(`${url(index)}/_admin/stats`)).json()) as FastSinkStats,
     arrivals: async (index) => {
       const bytes = new Uint8Array(await (await fetch(`${url(index)}/_admin/arrivals`)).arrayBuffer());
       // Copied into an aligned buffer; the wire format is little-endian like every machine Node runs on.
@@ -486,7 +487,7 @@ export async function run(): Promise<Record<string, unknown>> {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore.map((v) => round(v, 2)), loadAverageAfter: loadavg().map((v) => round(v, 2)) },
     settings: {
       store: 'sqlite (WAL, synchronous=FULL), fresh file per phase, commands enqueued before the engine starts',
-      sink: `${SINK_TARGETS} fake targets (test/support/fake-target.ts) in one child process`,
+      sink: `${SINK_TARGETS} fast sinks (bench/support/fast-sink.ts: dedup by Idempotency-Key, per-key order check, arrival times) in one child process`,
       action: 'POST /effects/order-lines with Idempotency-Key, targetIdPointer /id',
       throughputBudget: UNLIMITED,
       engine: ENGINE,
