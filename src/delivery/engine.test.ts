@@ -232,6 +232,36 @@ describe('delivery engine', () => {
     }
   });
 
+  it('sends urgent commands before a bulk backlog when the budget is the bottleneck', async () => {
+    const order: string[] = [];
+    const target = scriptedTarget(
+      'erp',
+      async (context) => {
+        order.push(context.command.id);
+        return { status: 'created' };
+      },
+      { rateLimit: { requestsPerSecond: 200, burst: 1, maxConcurrency: 1 } },
+    );
+    const { store, engine, done } = await setup([target]);
+    try {
+      const bulk = Array.from({ length: 60 }, (_, i) => ({ ...command(`bulk${i}`, `P${i}`), priority: 'bulk' as const }));
+      await store.commit({ outbox: bulk });
+      engine.start();
+      await until(async () => order.length >= 5, 'the backfill under way');
+      const urgent = Array.from({ length: 5 }, (_, i) => ({ ...command(`urgent${i}`, `O${i}`), priority: 'urgent' as const }));
+      await store.commit({ outbox: urgent });
+      engine.wake('erp');
+      await until(async () => (await statuses(store, [...bulk, ...urgent].map((c) => c.id))).every((s) => s === 'done'), 'all delivered');
+      const lastUrgent = Math.max(...urgent.map((c) => order.indexOf(c.id)));
+      const bulkBefore = order.slice(0, lastUrgent).filter((id) => id.startsWith('bulk')).length;
+      // The whole backlog is already claimed and waiting for the budget; the budget serves urgent
+      // waiters first, so the urgent ones go next, not after the remaining ~55 bulk commands.
+      assert.ok(lastUrgent <= 15, `urgent commands overtook the backlog (last urgent at ${lastUrgent}, ${bulkBefore} bulk before it)`);
+    } finally {
+      await done();
+    }
+  });
+
   it('classifies a non-Weft error from connector code as terminal internal, without secrets', async () => {
     const target = scriptedTarget('erp', async () => {
       throw new Error('crashed calling https://user:hunter2@erp.example.com with Bearer abc.def');
