@@ -9,6 +9,7 @@ import { createIdGenerator, systemClock } from '../ports/clock.ts';
 import type { OutboxCommand, Store } from '../ports/store.ts';
 import { createSqliteStore } from '../store/sqlite/store.ts';
 import { createDeliveryEngine, idempotencyKeyOf, type DeliveryEngine } from './engine.ts';
+import { createLogger } from '../telemetry/logger.ts';
 import type { DeliveryLog } from './telemetry.ts';
 
 // The engine against the real embedded store and a scripted in-process target: the target's answers
@@ -259,6 +260,26 @@ describe('delivery engine', () => {
       assert.ok(lastUrgent <= 15, `urgent commands overtook the backlog (last urgent at ${lastUrgent}, ${bulkBefore} bulk before it)`);
     } finally {
       await done();
+    }
+  });
+
+  it('hands actions the hub\'s own logger, usable as it is (pino methods need their logger as `this`)', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
+    const target = scriptedTarget('erp', async (context) => {
+      context.log.warn({ command: context.command.id }, 'no id in the answer');
+      return { status: 'accepted' };
+    });
+    const store = createSqliteStore({ path: join(dir, `log${++n}.db`) });
+    const engine = createDeliveryEngine({ store, targets: new Map([['erp', target]]), clock: systemClock, ids, log: logger, http: noHttp }, { owner: 'log-test', pollMs: 10 });
+    try {
+      await store.commit({ outbox: [command('g1', 'A')] });
+      engine.start();
+      await until(async () => (await store.command('g1'))?.status === 'done', 'delivered');
+      assert.ok(lines.some((line) => line.includes('no id in the answer') && line.includes('"command":"g1"')));
+    } finally {
+      await engine.stop();
+      await store.close();
     }
   });
 

@@ -201,7 +201,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
         command: actionCommand(command),
         idempotencyKey: idempotencyKeyOf(command.id),
         http: deps.http,
-        log: { debug: log.debug, info: log.info, warn: log.warn, error: log.error },
+        log,
         clock,
         signal: controller.signal,
       });
@@ -269,7 +269,25 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
         return;
       }
     }
-    await commit({ settle: [settlement] }, `delivery of ${command.id}`);
+    await settle(settlement);
+  }
+
+  // Outcomes finished in one turn of the event loop are recorded in one unit of work: the group
+  // commit would put them in one transaction anyway, but one unit instead of dozens saves each its
+  // own promise, serialisation and planning. If that unit fails, every command in it is delivered
+  // again later (its idempotency key keeps the effect single).
+  let settling: { settlement: CommandSettlement; resolve: () => void }[] = [];
+  function settle(settlement: CommandSettlement): Promise<void> {
+    return new Promise((resolve) => {
+      if (settling.length === 0) setImmediate(flushSettlements);
+      settling.push({ settlement, resolve });
+    });
+  }
+  async function flushSettlements(): Promise<void> {
+    const batch = settling;
+    settling = [];
+    await commit({ settle: batch.map((entry) => entry.settlement) }, batch.length === 1 ? `delivery of ${batch[0]?.settlement.id}` : `${batch.length} deliveries`);
+    for (const entry of batch) entry.resolve();
   }
 
   /** A connector that ignored the abort of a timed-out attempt still failed with a timeout. */

@@ -115,6 +115,7 @@ const migrations: readonly string[] = [
   CREATE INDEX outbox_heads ON {s}.outbox (target, priority, seq) WHERE is_head AND status = 'pending';
   CREATE INDEX outbox_key_open ON {s}.outbox (target, key, seq) WHERE status IN ('pending', 'dead');
   CREATE INDEX outbox_listing ON {s}.outbox (status, target, seq);
+  DROP INDEX {s}.outbox_due;
 
   CREATE TABLE {s}.command_attempts (
     seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
