@@ -263,6 +263,45 @@ describe('delivery engine', () => {
     }
   });
 
+  it('lets a connector declare a vendor error retryable, and aborts a hung attempt after the stop grace period', async () => {
+    let calls = 0;
+    const target = scriptedTarget(
+      'erp',
+      async (context) => {
+        calls++;
+        if (context.command.id === 'h1') {
+          // A target that never answers and ignores nothing: only the abort ends it.
+          await new Promise((_, reject) => context.signal.addEventListener('abort', () => reject(context.signal.reason as Error), { once: true }));
+        }
+        if (calls === 1) throw new TargetError('target_rejected', 'HTTP 409: record locked by another user', { targetStatus: 409 });
+        return { status: 'created' };
+      },
+      { classify: (error) => ((error as TargetError).targetStatus === 409 ? { retryable: true } : undefined), timeoutMs: 60_000 },
+    );
+    const store = createSqliteStore({ path: join(dir, `v${++n}.db`) });
+    const engine = createDeliveryEngine({ store, targets: new Map([['erp', target]]), clock: systemClock, ids, log: quiet, http: noHttp }, { owner: 'v', pollMs: 10, stopGraceMs: 100 });
+    try {
+      await store.commit({ outbox: [command('v1', 'A')] });
+      engine.start();
+      await until(async () => (await store.command('v1'))?.status === 'done', 'v1 delivered after a retried 409');
+      assert.deepEqual((await store.commandAttempts('v1')).map((a) => [a.outcome, a.targetStatus]), [
+        ['retry', 409],
+        ['done', undefined],
+      ]);
+      await store.commit({ outbox: [command('h1', 'B')] });
+      engine.wake();
+      await until(async () => target.calls.some((call) => call.command.id === 'h1'), 'h1 in flight');
+      const started = Date.now();
+      await engine.stop();
+      assert.ok(Date.now() - started < 5000, 'stop did not wait for the hung request beyond the grace period');
+      const hung = await store.command('h1');
+      assert.deepEqual([hung?.status, hung?.attempts, hung?.leaseOwner], ['pending', 1, undefined], 'the aborted attempt is recorded and the command retried later');
+    } finally {
+      await engine.stop();
+      await store.close();
+    }
+  });
+
   it('hands actions the hub\'s own logger, usable as it is (pino methods need their logger as `this`)', async () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });

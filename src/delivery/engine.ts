@@ -1,4 +1,4 @@
-import { TargetError, WeftError } from '../errors/index.ts';
+import { CapacityError, TargetError, WeftError } from '../errors/index.ts';
 import { idempotencyKeyOf, type ActionCommand, type DeliveryTarget } from '../ports/connector.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { CommandSettlement, Store, StoredCommand, UnitOfWork } from '../ports/store.ts';
@@ -444,7 +444,8 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
       await Promise.race([inFlight, grace]);
       clearTimeout(timer);
       // Past the grace period, abort what is left: those attempts are recorded as failed and retried later.
-      for (const controller of attempts) controller.abort(new Error('delivery stopped'));
+      // Retryable on purpose: the hub stopping says nothing about the command or the target.
+      for (const controller of attempts) controller.abort(new CapacityError('shutting_down', 'Weft stopped while the request was in flight; it will be sent again with the same idempotency key.'));
       for (const lane of all) clearTimeout(lane.claimTimer);
       await inFlight;
       log.info({ owner: options.owner }, 'delivery stopped');

@@ -69,27 +69,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     registers: [registry],
   });
   let outbox: (() => Promise<OutboxStat[]>) | undefined;
+  // The registry collects metrics in parallel; both outbox gauges share one read per scrape.
+  let read: { at: number; stats: Promise<OutboxStat[]> } | undefined;
+  const outboxStats = (): Promise<OutboxStat[]> => {
+    const now = Date.now();
+    if (!outbox) return Promise.resolve([]);
+    if (!read || now - read.at > 250) read = { at: now, stats: outbox() };
+    return read.stats;
+  };
   const outboxCommands = new Gauge({
     name: 'weft_outbox_commands',
     help: 'Commands in the outbox by target and status (pending, done, dead, discarded).',
     labelNames: ['target', 'status'] as const,
     registers: [registry],
     async collect() {
-      if (!outbox) return;
       this.reset();
-      outboxOldest.reset();
-      const now = Date.now();
-      for (const stat of await outbox()) {
-        this.set({ target: stat.target, status: stat.status }, stat.count);
-        if (stat.status === 'pending' || stat.status === 'dead') outboxOldest.set({ target: stat.target, status: stat.status }, (now - Date.parse(stat.oldestCreatedAt)) / 1000);
-      }
+      for (const stat of await outboxStats()) this.set({ target: stat.target, status: stat.status }, stat.count);
     },
   });
-  const outboxOldest = new Gauge({
+  new Gauge({
     name: 'weft_outbox_oldest_age_seconds',
     help: 'Age of the oldest pending and the oldest dead command, by target.',
     labelNames: ['target', 'status'] as const,
     registers: [registry],
+    async collect() {
+      this.reset();
+      const now = Date.now();
+      for (const stat of await outboxStats()) {
+        if (stat.status === 'pending' || stat.status === 'dead') this.set({ target: stat.target, status: stat.status }, (now - Date.parse(stat.oldestCreatedAt)) / 1000);
+      }
+    },
   });
   void outboxCommands;
   let pending: (() => number) | undefined;

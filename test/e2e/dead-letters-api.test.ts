@@ -154,6 +154,12 @@ describe('dead letters over the API', () => {
     const erp = (targets.body.targets as { target: string; breaker: string; configured: boolean; outbox: Record<string, { count: number }> }[])[0];
     assert.deepEqual([erp?.target, erp?.configured, erp?.breaker], ['erp', true, 'closed']);
     assert.equal(erp?.outbox.discarded?.count, 1);
+
+    const metrics = await (await fetch(`${hub.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text();
+    assert.match(metrics, /weft_outbox_commands\{target="erp",status="discarded"\} 1/);
+    assert.match(metrics, /weft_outbox_oldest_age_seconds\{target="erp",status="(dead|pending)"\} \d/);
+    assert.match(metrics, /weft_delivery_breaker_state\{target="erp",state="closed"\} 1/);
+    assert.match(metrics, /weft_delivery_attempt_duration_seconds_count\{target="erp",action="createOrder",outcome="dead"\} [1-9]/);
   });
 });
 
