@@ -155,8 +155,20 @@ export async function startHub(config: Config, options: { announce?: Announce; c
 
   const maintenance = setInterval(() => {
     store.expireIdempotencyKeys(new Date(clock.now()).toISOString()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency key expiry failed'));
+    if (config.delivery.retentionDays > 0) void pruneCommands(new Date(clock.now() - config.delivery.retentionDays * 86_400_000).toISOString());
   }, 15 * 60_000);
   maintenance.unref();
+
+  /** Deletes finished commands in slices, so no one transaction holds the writer for long. */
+  async function pruneCommands(before: string): Promise<void> {
+    try {
+      let pruned = 0;
+      for (let slice = await store.pruneCommands(before, 1000); slice > 0; slice = await store.pruneCommands(before, 1000)) pruned += slice;
+      if (pruned > 0) logger.info({ pruned, before }, 'deleted finished commands past retention');
+    } catch (error) {
+      logger.warn({ err: error }, 'pruning finished commands failed');
+    }
+  }
 
   let closing: Promise<void> | undefined;
   return {

@@ -125,6 +125,11 @@ const Delivery = Type.Object(
     }),
     maxHeldPerTarget: Type.Integer({ minimum: 1, default: 512, description: 'Most commands a target lane holds at once (claimed, waiting for the budget or in flight).' }),
     stopGraceMs: Type.Integer({ minimum: 0, default: 10_000, description: 'On shutdown, how long deliveries in flight may take before they are aborted (and retried later).' }),
+    retentionDays: Type.Integer({
+      minimum: 0,
+      default: 7,
+      description: 'Days a delivered or discarded command (with its attempts and receipt) is kept before it is deleted; 0 keeps them for good. Dead and pending commands and the audit log are never deleted.',
+    }),
     routerPollMs: Type.Integer({ minimum: 10, default: 200, description: 'How often the router looks for new events to route when no append woke it.' }),
   },
   { additionalProperties: false, default: {} },

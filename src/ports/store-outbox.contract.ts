@@ -124,6 +124,30 @@ export function outboxContract(fresh: Fresh): void {
       assert.equal((await store.command('z3'))?.leaseOwner, 'host-b:202:y');
     });
 
+    it('prunes finished commands with their attempts and receipts, never pending or dead ones', async () => {
+      const store = await fresh();
+      await ok(store, { outbox: [cmd('p1', 'A'), cmd('p2', 'B'), cmd('p3', 'C'), cmd('p4', 'D'), cmd('p5', 'E')] });
+      await ok(store, {
+        settle: [
+          { id: 'p1', outcome: 'done', receipt: { target: 'erp', action: 'createSalesOrder', status: 'created' }, attempt: { attempt: 1, owner: 'w', startedAt: T0, durationMs: 1, outcome: 'done' } },
+          { id: 'p2', outcome: 'dead', error: { code: 'target_rejected', message: 'x' } },
+          { id: 'p4', outcome: 'done' },
+        ],
+      });
+      await ok(store, { discard: [{ id: 'p2', reason: 'gone' }], audit: [{ id: 'aud_p2', actor: 'ops', action: 'dlq.discard', subject: 'p2', reason: 'gone' }] });
+      await ok(store, { settle: [{ id: 'p3', outcome: 'dead', error: { code: 'target_rejected', message: 'y' } }] });
+      assert.equal(await store.pruneCommands('2000-01-01T00:00:00.000Z', 100), 0, 'nothing finished that long ago');
+      assert.equal(await store.pruneCommands('2999-01-01T00:00:00.000Z', 2), 2, 'at most the limit');
+      assert.equal(await store.pruneCommands('2999-01-01T00:00:00.000Z', 100), 1);
+      assert.deepEqual((await store.listCommands({ limit: 10 })).map((c) => [c.id, c.status]), [
+        ['p5', 'pending'],
+        ['p3', 'dead'],
+      ]);
+      assert.equal(await store.receipt('p1'), undefined);
+      assert.deepEqual(await store.commandAttempts('p1'), []);
+      assert.equal((await store.auditLog({ subject: 'p2', limit: 10 })).length, 1, 'the audit log is kept');
+    });
+
     it('hands back a claimed command unattempted on release', async () => {
       const store = await fresh();
       await ok(store, { outbox: [cmd('r1', 'A')] });

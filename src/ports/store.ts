@@ -438,6 +438,12 @@ export interface Store {
   /** Pending timers due at `now`, earliest first. */
   dueTimers(options: { now: string; limit: number }): Promise<Timer[]>;
 
+  /**
+   * Deletes commands that finished (done or discarded) before `before`, with their attempts and
+   * receipts, at most `limit` of them; returns how many. Dead and pending commands are never pruned.
+   * Their audit entries stay: the audit log is kept for good.
+   */
+  pruneCommands(before: string, limit: number): Promise<number>;
   /** Deletes idempotency keys that expired before `now`; returns how many. */
   expireIdempotencyKeys(now: string): Promise<number>;
 

@@ -224,6 +224,24 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         await read<TimerRow>('due_timers', `SELECT * FROM {s}.timers WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at, id COLLATE "C" LIMIT $2`, [iso(now), limit])
       ).map(timerFromRow),
 
+    // Finished commands are never read by a batch, so they can go outside the group commit.
+    pruneCommands: async (before, limit) =>
+      (
+        await query(
+          'prune_commands',
+          `WITH gone AS (
+             DELETE FROM {s}.outbox WHERE seq IN (
+               SELECT seq FROM {s}.outbox WHERE status IN ('done', 'discarded') AND updated_at < $1 ORDER BY seq LIMIT $2
+             ) RETURNING id
+           ), attempts AS (
+             DELETE FROM {s}.command_attempts WHERE command_id IN (SELECT id FROM gone)
+           ), receipts AS (
+             DELETE FROM {s}.delivery_receipts WHERE command_id IN (SELECT id FROM gone)
+           )
+           SELECT count(*)::int AS n FROM gone`,
+          [iso(before), limit],
+        )
+      ).rows[0]?.n ?? 0,
     // Direct statements, outside group commit: only expired keys go, which no batch treats as live,
     // and row locks order the delete against a batch re-claiming one of them.
     expireIdempotencyKeys: async (now) => (await query('expire_idem', 'DELETE FROM {s}.idempotency_keys WHERE expires_at <= $1', [iso(now)])).rowCount ?? 0,

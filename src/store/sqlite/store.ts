@@ -247,6 +247,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         ),
       ),
 
+    pruneCommands: async (before, limit) => {
+      guard();
+      return (await call({ kind: 'prune', before: new Date(before).toISOString(), limit })) as number;
+    },
     expireIdempotencyKeys: (now) => write('DELETE FROM idempotency_keys WHERE expires_at <= ?', new Date(now).toISOString()),
 
     createApiKey: async (record) => {

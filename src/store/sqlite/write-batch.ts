@@ -59,6 +59,8 @@ export interface SqliteWriter {
   run(sql: string, params: readonly (string | number | null)[]): number;
   /** Leases commands for delivery (see Store.claimCommands); returns the leased rows as JSON text. */
   claim(options: ClaimOptions): string;
+  /** Deletes finished commands (see Store.pruneCommands); returns how many. */
+  prune(before: string, limit: number): number;
 }
 
 /** A claim as the writer thread takes it. */
@@ -275,6 +277,22 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     },
     run(sql, params) {
       return Number(w(sql).run(...params).changes);
+    },
+    prune(before, limit) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const ids = (w("SELECT id FROM outbox WHERE status IN ('done', 'discarded') AND updated_at < ? ORDER BY seq LIMIT ?").all(before, limit) as { id: string }[]).map((row) => row.id);
+        for (const id of ids) {
+          w('DELETE FROM command_attempts WHERE command_id = ?').run(id);
+          w('DELETE FROM delivery_receipts WHERE command_id = ?').run(id);
+          w('DELETE FROM outbox WHERE id = ?').run(id);
+        }
+        db.exec('COMMIT');
+        return ids.length;
+      } catch (error) {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
     },
     claim({ target, now, limit, leaseUntil, owner }) {
       // A lease is coordination, not data: losing one in a crash only frees the command sooner. So

@@ -11,6 +11,7 @@ export type WriterRequest =
   | { id: number; kind: 'batch'; now: string; units: string }
   | { id: number; kind: 'run'; sql: string; params: (string | number | null)[] }
   | ({ id: number; kind: 'claim' } & ClaimOptions)
+  | { id: number; kind: 'prune'; before: string; limit: number }
   | { id: number; kind: 'close' };
 
 /** The writer's answer to one request (a batch's results as JSON text). */
@@ -80,9 +81,9 @@ port.on('message', (first: WriterRequest) => {
     }
     if (batches.length > 0) writeBatches(batches);
     batches = [];
-    if (request.kind === 'run' || request.kind === 'claim') {
+    if (request.kind === 'run' || request.kind === 'claim' || request.kind === 'prune') {
       try {
-        const value = request.kind === 'run' ? writer.run(request.sql, request.params) : writer.claim(request);
+        const value = request.kind === 'run' ? writer.run(request.sql, request.params) : request.kind === 'claim' ? writer.claim(request) : writer.prune(request.before, request.limit);
         port.postMessage({ id: request.id, ok: true, value } satisfies WriterReply);
       } catch (error) {
         port.postMessage(failure(request.id, error));
