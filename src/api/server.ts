@@ -16,6 +16,7 @@ import { registerPostEvents } from './routes/v1/events/post.ts';
 import { registerKeyRoutes } from './routes/v1/keys/keys.ts';
 import { registerDeadLetterRoutes } from './routes/v1/dead-letters/dead-letters.ts';
 import { registerTargetRoutes } from './routes/v1/targets/get.ts';
+import { registerCommandRoutes } from './routes/v1/commands/get.ts';
 import type { DeadLetters } from '../delivery/dead-letters.ts';
 import type { TargetStatus } from '../delivery/engine.ts';
 
@@ -158,6 +159,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerKeyRoutes(app, deps.keys);
   registerDeadLetterRoutes(app, deps.deadLetters);
   registerTargetRoutes(app, { store: deps.store, status: deps.deliveryStatus });
+  registerCommandRoutes(app, deps.store);
 
   await app.ready();
   return {

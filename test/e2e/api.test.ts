@@ -252,6 +252,8 @@ describe('operations endpoints', () => {
       '/health/ready',
       '/metrics',
       '/openapi.json',
+      '/v1/commands',
+      '/v1/commands/{id}',
       '/v1/dead-letters',
       '/v1/dead-letters/discard',
       '/v1/dead-letters/replay',

@@ -97,6 +97,19 @@ describe('dead letters over the API', () => {
     assert.deepEqual(attempts.map((a) => [a.attempt, a.outcome, a.targetStatus]), [[1, 'dead', 404]]);
   });
 
+  it('lists every command of a business key across targets and statuses, and shows one', async () => {
+    const listed = await call('GET', `/v1/commands?key=${dead[0]?.key}`);
+    assert.equal(listed.status, 200);
+    const commands = listed.body.commands as { id: string; key: string; status: string; target: string }[];
+    assert.deepEqual(commands.map((c) => [c.id, c.key, c.status, c.target]), [[dead[0]?.id, dead[0]?.key, 'dead', 'erp']]);
+    assert.deepEqual((await call('GET', '/v1/commands?status=done')).body.commands, []);
+    const one = await call('GET', `/v1/commands/${dead[0]?.id}`);
+    assert.equal((one.body.attempts as unknown[]).length, 1);
+    assert.equal(one.body.receipt, null);
+    assert.equal((await call('GET', '/v1/commands/cmd_01JD8X3ZQ4N9V6W2T5R7K0M1AB')).status, 404);
+    assert.equal((await call('GET', '/v1/commands?status=lost')).status, 400);
+  });
+
   it('needs deliveries:read to read and deliveries:manage to act', async () => {
     const created = await call('POST', '/v1/keys', { name: 'reader', scopes: ['deliveries:read'] });
     const reader = (created.body as { token: string }).token;
