@@ -241,23 +241,25 @@ describe('delivery engine', () => {
         order.push(context.command.id);
         return { status: 'created' };
       },
-      { rateLimit: { requestsPerSecond: 200, burst: 1, maxConcurrency: 1 } },
+      { rateLimit: { requestsPerSecond: 50, burst: 1, maxConcurrency: 1 } },
     );
     const { store, engine, done } = await setup([target]);
     try {
-      const bulk = Array.from({ length: 60 }, (_, i) => ({ ...command(`bulk${i}`, `P${i}`), priority: 'bulk' as const }));
+      const bulk = Array.from({ length: 40 }, (_, i) => ({ ...command(`bulk${i}`, `P${i}`), priority: 'bulk' as const }));
       await store.commit({ outbox: bulk });
       engine.start();
-      await until(async () => order.length >= 5, 'the backfill under way');
+      await until(async () => order.length >= 3, 'the backfill under way');
       const urgent = Array.from({ length: 5 }, (_, i) => ({ ...command(`urgent${i}`, `O${i}`), priority: 'urgent' as const }));
       await store.commit({ outbox: urgent });
+      const deliveredBefore = order.length;
       engine.wake('erp');
       await until(async () => (await statuses(store, [...bulk, ...urgent].map((c) => c.id))).every((s) => s === 'done'), 'all delivered');
-      const lastUrgent = Math.max(...urgent.map((c) => order.indexOf(c.id)));
-      const bulkBefore = order.slice(0, lastUrgent).filter((id) => id.startsWith('bulk')).length;
       // The whole backlog is already claimed and waiting for the budget; the budget serves urgent
-      // waiters first, so the urgent ones go next, not after the remaining ~55 bulk commands.
-      assert.ok(lastUrgent <= 15, `urgent commands overtook the backlog (last urgent at ${lastUrgent}, ${bulkBefore} bulk before it)`);
+      // waiters first. At 50/s, a few bulk commands may slip through while the urgent ones are being
+      // claimed (more on a loaded machine), but not the remaining ~35.
+      const lastUrgent = Math.max(...urgent.map((c) => order.indexOf(c.id)));
+      const bulkBetween = order.slice(deliveredBefore, lastUrgent).filter((id) => id.startsWith('bulk')).length;
+      assert.ok(bulkBetween <= 8, `urgent commands overtook the backlog (${bulkBetween} bulk went between their enqueue and the last of them)`);
     } finally {
       await done();
     }
