@@ -37,9 +37,7 @@ const BUDGET_TOLERANCE = 0.05;
 // The rate budget grants its burst at once; the mean is taken after it so it measures the refill rate.
 const SKIP_MS = 1_000;
 const UNLIMITED: RateLimit = { requestsPerSecond: 1_000_000, burst: 10_000, maxConcurrency: 64 };
-// The hub's defaults for maxHeldPerTarget and the lowest pollMs its config accepts. A larger
-// maxHeld (2,048 was tried) was slower: every held command waiting for the budget adds an abort
-// listener to one shared signal, and adding a listener walks the existing ones.
+// The hub's defaults for maxHeldPerTarget and the lowest pollMs its config accepts.
 const ENGINE = { pollMs: 10, maxHeld: 512 };
 const REQUEST_TIMEOUT_MS = 5_000;
 const SAMPLE_MS = 50;

@@ -77,7 +77,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     if (!read || now - read.at > 250) read = { at: now, stats: outbox() };
     return read.stats;
   };
-  const outboxCommands = new Gauge({
+  new Gauge({
     name: 'weft_outbox_commands',
     help: 'Commands in the outbox by target and status (pending, done, dead, discarded).',
     labelNames: ['target', 'status'] as const,
@@ -100,7 +100,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       }
     },
   });
-  void outboxCommands;
   let pending: (() => number) | undefined;
   new Gauge({
     name: 'weft_store_pending_events',
