@@ -25,10 +25,10 @@ import { cpuSeconds, threadCpuSeconds } from './support/process-cpu.ts';
 // machine both still compete for the same cores: the figures are for hub and sink together.
 //
 // BENCH_DELIVERY_COMMANDS (default 60000) sets the throughput phases' size; BENCH_DELIVERY_PHASES
-// (comma-separated: warmup, throughput1, throughput10, budget) runs a subset, e.g. for profiling.
+// (comma-separated: warmup, ceiling, throughput1, throughput10, budget) runs a subset, e.g. for profiling.
 
 const COMMANDS = Number(process.env.BENCH_DELIVERY_COMMANDS ?? 60_000);
-const PHASES = new Set((process.env.BENCH_DELIVERY_PHASES ?? 'warmup,throughput1,throughput10,budget').split(','));
+const PHASES = new Set((process.env.BENCH_DELIVERY_PHASES ?? 'warmup,ceiling,throughput1,throughput10,budget').split(','));
 const KEYS = 1_000;
 const ENQUEUE_BATCH = 1_000;
 const SINK_TARGETS = 10;
@@ -372,6 +372,65 @@ async function throughput(dir: string, sinks: Sinks, phase: string, targetCount:
   };
 }
 
+/**
+ * The ceiling of this machine for the throughput phases: the same HTTP client and sinks, the same
+ * bodies and Idempotency-Keys, `concurrency` requests kept in flight, but no store, no engine and no
+ * connector. No durable delivery can outrun it; the throughput phases are quoted as ratios of it.
+ */
+async function ceiling(sinks: Sinks, targetCount: number, total: number, concurrency: number, problems: string[]): Promise<Record<string, unknown>> {
+  await sinks.resetAll();
+  const names = Array.from({ length: targetCount }, (_, i) => `sink${i}`);
+  const perTarget = Math.ceil(total / targetCount);
+  const outbox = commands(names, perTarget, createIdGenerator());
+  const bodies = outbox.map((command) => ({
+    url: `${sinks.urls[names.indexOf(command.target)] as string}/effects/order-lines`,
+    headers: { 'content-type': 'application/json', 'idempotency-key': `weft-${command.id}` },
+    body: JSON.stringify(command.payload),
+  }));
+  const http = createHttpClient({ timeoutMs: REQUEST_TIMEOUT_MS });
+  let next = 0;
+  let failed = 0;
+  const cpuBefore = hubCpu().total;
+  const sinkBefore = cpuSeconds(sinks.pid);
+  const started = performance.now();
+  // One key's commands must stay in order at the sink, so each worker takes a whole key at a time:
+  // requests of one key go one after another, like the engine's per-key order.
+  const byKey = new Map<string, typeof bodies>();
+  outbox.forEach((command, i) => {
+    const slot = `${command.target}/${command.key}`;
+    const list = byKey.get(slot) ?? [];
+    list.push(bodies[i] as (typeof bodies)[number]);
+    byKey.set(slot, list);
+  });
+  const queues = [...byKey.values()];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let q = next++; q < queues.length; q = next++) {
+        for (const request of queues[q] as typeof bodies) {
+          const response = await http.request({ method: 'POST', ...request });
+          if (response.status >= 300) failed++;
+        }
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const cpu = hubCpu().total - cpuBefore;
+  const sinkCpu = cpuSeconds(sinks.pid) - sinkBefore;
+  await http.close();
+  const checks = await sinkChecks(sinks, targetCount);
+  problems.push(...problemsOf(`ceiling${targetCount}`, checks, perTarget));
+  if (failed > 0) problems.push(`ceiling${targetCount}: ${failed} requests failed`);
+  return {
+    targets: targetCount,
+    requests: outbox.length,
+    concurrency,
+    elapsedMs: round(elapsedMs, 0),
+    requestsPerSecond: round(outbox.length / (elapsedMs / 1000), 0),
+    clientCpuMicrosecondsPerRequest: round((cpu * 1e6) / outbox.length, 1),
+    sinkCpuMicrosecondsPerRequest: round((sinkCpu * 1e6) / outbox.length, 1),
+  };
+}
+
 /** Delivers enough commands for `seconds` at each target's budget and compares the arrival rate to it. */
 async function budget(
   dir: string,
@@ -450,6 +509,11 @@ export async function run(): Promise<Record<string, unknown>> {
       process.stderr.write('warming up (5,000 deliveries, not reported)...\n');
       await throughput(dir, sinks, 'warmup', 1, 5_000, problems);
     }
+    if (PHASES.has('ceiling')) {
+      process.stderr.write(`ceiling: the HTTP client alone, no store or engine, 1 and 10 targets, ${COMMANDS} requests each...\n`);
+      results.ceiling1Target = await ceiling(sinks, 1, COMMANDS, UNLIMITED.maxConcurrency, problems);
+      results.ceiling10Targets = await ceiling(sinks, 10, COMMANDS, UNLIMITED.maxConcurrency, problems);
+    }
     if (PHASES.has('throughput1')) {
       process.stderr.write(`throughput, 1 target, ${COMMANDS} commands...\n`);
       results.throughput1Target = await throughput(dir, sinks, 'throughput1', 1, COMMANDS, problems);
@@ -499,6 +563,19 @@ export async function run(): Promise<Record<string, unknown>> {
     targets: {
       deliveriesPerSecondTarget: TARGET_DELIVERIES_PER_SECOND,
       measured: measuredRates,
+      // Each throughput phase as a share of the bare client's rate to as many targets, in this run.
+      ofCeiling: [
+        [results.throughput1Target, results.ceiling1Target],
+        [results.throughput10Targets, results.ceiling10Targets],
+      ].flatMap(([phase, bare]) => {
+        const delivered = rate(phase);
+        const ceilingRate = (bare as { requestsPerSecond?: number } | undefined)?.requestsPerSecond;
+        return delivered === undefined || ceilingRate === undefined ? [] : [round(delivered / ceilingRate, 3)];
+      }),
+      ceilingRequestsPerSecond: [results.ceiling1Target, results.ceiling10Targets].flatMap((bare) => {
+        const value = (bare as { requestsPerSecond?: number } | undefined)?.requestsPerSecond;
+        return value === undefined ? [] : [value];
+      }),
       met: measuredRates.length > 0 && measuredRates.every((value) => value >= TARGET_DELIVERIES_PER_SECOND),
       budgetTolerance: BUDGET_TOLERANCE,
       budgetWithin5Percent: budgets.length > 0 && budgets.every((phase) => phase.withinTolerance),
