@@ -40,6 +40,13 @@ export const errorCatalogue = {
   attempts_exhausted: { status: 502, title: 'Delivery attempts exhausted', retryable: false },
   delivery_expired: { status: 502, title: 'Delivery too old to retry', retryable: false },
   not_dead_letter: { status: 409, title: 'Command is not a dead letter', retryable: false },
+  // Inbound webhooks and mappings (a rejected webhook is recorded with its reason)
+  unknown_source: { status: 404, title: 'Unknown source system', retryable: false },
+  webhook_signature_invalid: { status: 401, title: 'Webhook signature invalid', retryable: false },
+  webhook_stale: { status: 401, title: 'Webhook timestamp too old', retryable: false },
+  webhook_malformed: { status: 400, title: 'Webhook cannot be decoded', retryable: false },
+  mapping_failed: { status: 422, title: 'Payload cannot be mapped to the canonical model', retryable: false },
+  source_unavailable: { status: 502, title: 'Source system unavailable', retryable: true },
   // Configuration and start-up
   invalid_config: { status: 500, title: 'Invalid configuration', retryable: false },
   store_incompatible: { status: 500, title: 'Store schema incompatible', retryable: false },

@@ -8,6 +8,8 @@ export {
   DependencyError,
   ConfigError,
   TargetError,
+  WebhookError,
+  MappingError,
   toWeftError,
   type TargetErrorOptions,
   type FieldProblem,

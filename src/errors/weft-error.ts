@@ -83,6 +83,19 @@ export class TargetError extends DependencyError {
   }
 }
 
+/** A webhook did not prove it came from the vendor (signature, timestamp) or cannot be decoded. */
+export class WebhookError extends AccessError {}
+
+/**
+ * A vendor payload cannot be turned into canonical data: `problems` point into the vendor's
+ * payload (`/line_items/2/price`), so whoever fixes the mapping or the data sees where.
+ */
+export class MappingError extends InputError {
+  constructor(message: string, problems: readonly FieldProblem[] = [], options: Omit<WeftErrorOptions, 'problems'> = {}) {
+    super('mapping_failed', message, { ...options, problems });
+  }
+}
+
 /** Weft was started with configuration it cannot run with. */
 export class ConfigError extends WeftError {}
 

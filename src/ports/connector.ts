@@ -186,3 +186,42 @@ export interface DeliveryTarget {
   /** Releases the target's connections. */
   close(): Promise<void>;
 }
+
+/** What kind of system a connector speaks to. */
+export type SystemType = 'storefront' | 'marketplace' | 'pos' | 'erp' | 'wms' | 'crm' | 'service' | 'cdp' | 'tax' | 'generic';
+
+/** A connector's action as its manifest declares it (the docs and the console read these). */
+export interface ActionManifest {
+  description: string;
+  /** Canonical object the action writes to the system (`order`, `inventory`, `fulfilment`). */
+  writes: string;
+  idempotency: IdempotencyMode;
+  priority: PriorityClass;
+}
+
+/**
+ * What a connector is, declared once: the system it speaks to, what it reads and writes, how it
+ * authenticates, its settings, limits and defaults. `weft connectors` and docs are built from it.
+ */
+export interface ConnectorManifest {
+  /** Connector name as configured (`shopify`). */
+  name: string;
+  /** Vendor and product, for people (`Shopify (Admin GraphQL API 2025-07)`). */
+  displayName: string;
+  systemType: SystemType;
+  /** Canonical objects the connector brings in (from webhooks or polling). */
+  reads: readonly string[];
+  /** Canonical objects the connector writes to the system. */
+  writes: readonly string[];
+  /** How it authenticates to the vendor, and how the vendor's webhooks are verified. */
+  auth: { method: string; webhooks?: string };
+  /** JSON Schema (TypeBox) of the connector's settings under `targets.<name>` / `sources.<name>`. */
+  settings: unknown;
+  /** Defaults a configured target can override. */
+  rateLimit: RateLimit;
+  retry: RetryPolicy;
+  breaker: BreakerPolicy;
+  /** Webhook topics the connector maps (topic → canonical events). */
+  topics: Readonly<Record<string, string>>;
+  actions: Readonly<Record<string, ActionManifest>>;
+}

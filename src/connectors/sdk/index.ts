@@ -24,3 +24,21 @@ export { errorForResponse, parseRetryAfter, bodyExcerpt, BODY_EXCERPT_CHARS } fr
 export { maskSecret, maskHeaders, isSensitiveHeader, MASK } from './mask.ts';
 export { idAtPointer, isJsonPointer, pointerTokens, readPointer } from './json.ts';
 export { settingsProblems } from './settings-problems.ts';
+export type { ActionManifest, ConnectorManifest, SystemType } from '../../ports/connector.ts';
+export type { ConnectorModule, TargetDeps } from '../../ports/connector-module.ts';
+export type {
+  EnrichContext,
+  IdResolver,
+  InboundMapping,
+  InboundSource,
+  MappedEvent,
+  MappingContext,
+  MappingOutcome,
+  Poller,
+  PollResult,
+  WebhookDelivery,
+  WebhookRequest,
+} from '../../ports/inbound.ts';
+export { currencyExponent, isCurrencyCode, minorUnitsOf, toMinorUnits } from './money.ts';
+export { headerOf, hmacSha256, parseJsonExact, signatureMatches, toUtc, vendorId } from './webhook.ts';
+export { jsonBody, startSimulator, type SimFaults, type SimRequest, type SimResponse, type SimRoute, type Simulator, type SimulatorOptions } from './simulator.ts';
