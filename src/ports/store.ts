@@ -254,6 +254,50 @@ export interface StoredAuditEntry extends AuditEntry {
   at: string;
 }
 
+/** Why an inbound webhook or poll result was refused, kept so nothing accepted from a vendor is lost silently. */
+export interface InboundRejection {
+  /** Rejection id (`rej_…`). */
+  id: string;
+  /** Configured source name (`shopify`). */
+  source: string;
+  /** The vendor's topic, when it could be read. */
+  topic: string | undefined;
+  /** The vendor's delivery id, when it could be read. */
+  deliveryId: string | undefined;
+  /** Error code (`webhook_signature_invalid`, `mapping_failed`, ...). */
+  code: string;
+  /** What was wrong, in words. */
+  message: string;
+  /** Field problems, JSON Pointers into the vendor's payload. */
+  problems: { pointer: string; message: string }[];
+  /** Request headers worth keeping (signatures and credentials left out). */
+  headers: Record<string, string>;
+  /** The body as received (UTF-8), kept only when its signature held; absent otherwise. */
+  body: string | undefined;
+  /** When it was received (ISO 8601 UTC). */
+  receivedAt: string;
+}
+
+/** A rejection as stored, with what became of it. */
+export interface StoredInboundRejection extends InboundRejection {
+  /** `open` until replayed successfully or discarded. */
+  status: 'open' | 'replayed' | 'discarded';
+  /** When it stopped being open. */
+  resolvedAt: string | undefined;
+}
+
+/** A rejection that is no longer open. */
+export interface RejectionResolution {
+  id: string;
+  status: 'replayed' | 'discarded';
+}
+
+/** Where a source's polling stands: an opaque cursor the connector gave back. */
+export interface SourceCursor {
+  source: string;
+  cursor: string;
+}
+
 /** Filter of the outbox listing; every field narrows. */
 export interface CommandFilter {
   status?: CommandStatus;
@@ -321,6 +365,12 @@ export interface UnitOfWork {
   discard?: readonly CommandDiscard[];
   /** Operator actions to record. */
   audit?: readonly AuditEntry[];
+  /** Inbound webhooks refused, to record (re-adding an id is a no-op). */
+  rejections?: readonly InboundRejection[];
+  /** Rejections that were replayed or discarded. */
+  resolveRejections?: readonly RejectionResolution[];
+  /** Polling cursors to record. */
+  cursors?: readonly SourceCursor[];
   /** Timers to schedule. */
   timers?: readonly Timer[];
   /** Timers to cancel (by id). */
@@ -434,6 +484,12 @@ export interface Store {
   outboxStats(): Promise<OutboxStat[]>;
   /** Audit entries about a subject (or all), newest first. */
   auditLog(options: { subject?: string; limit: number }): Promise<StoredAuditEntry[]>;
+  /** Inbound rejections, newest first; every option narrows (`before` is a rejection id to page from). */
+  listRejections(options: { source?: string; status?: StoredInboundRejection['status']; code?: string; before?: string; limit: number }): Promise<StoredInboundRejection[]>;
+  /** One inbound rejection. */
+  rejection(id: string): Promise<StoredInboundRejection | undefined>;
+  /** A source's polling cursor, undefined before its first poll. */
+  sourceCursor(source: string): Promise<string | undefined>;
 
   /** Pending timers due at `now`, earliest first. */
   dueTimers(options: { now: string; limit: number }): Promise<Timer[]>;

@@ -2,6 +2,8 @@ import { InputError } from '../errors/index.ts';
 import type {
   AppendedEvent,
   AuditEntry,
+  InboundRejection,
+  RejectionResolution,
   CommandDiscard,
   CommandRequeue,
   CommandSettlement,
@@ -115,6 +117,9 @@ export interface BatchPlan {
   requeues: CommandRequeue[];
   discards: CommandDiscard[];
   audit: AuditEntry[];
+  rejections: InboundRejection[];
+  resolutions: RejectionResolution[];
+  cursors: Map<string, string>;
   timers: TimerOp[];
 }
 
@@ -167,6 +172,9 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     requeues: [],
     discards: [],
     audit: [],
+    rejections: [],
+    resolutions: [],
+    cursors: new Map(),
     timers: [],
   };
   // Overlays: what earlier units of this batch have written, on top of the snapshot.
@@ -267,6 +275,9 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     for (const requeue of unit.requeue ?? []) plan.requeues.push({ id: requeue.id, availableAt: normalizeTime(requeue.availableAt ?? now) });
     for (const discard of unit.discard ?? []) plan.discards.push(discard);
     plan.audit.push(...(unit.audit ?? []));
+    for (const rejection of unit.rejections ?? []) plan.rejections.push({ ...rejection, receivedAt: normalizeTime(rejection.receivedAt) });
+    plan.resolutions.push(...(unit.resolveRejections ?? []));
+    for (const cursor of unit.cursors ?? []) plan.cursors.set(cursor.source, cursor.cursor);
     for (const timer of unit.timers ?? []) plan.timers.push({ op: 'schedule', timer: { ...timer, dueAt: normalizeTime(timer.dueAt) } });
     for (const id of unit.cancelTimers ?? []) plan.timers.push({ op: 'cancel', id });
     for (const id of unit.firedTimers ?? []) plan.timers.push({ op: 'fire', id });

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, DeliveryAttempt, DeliveryReceipt, StoredAuditEntry, StoredCommand, StoredEvent, Timer } from '../ports/store.ts';
+import type { ApiKeyRecord, DeliveryAttempt, DeliveryReceipt, StoredAuditEntry, StoredCommand, StoredEvent, StoredInboundRejection, Timer } from '../ports/store.ts';
 
 // Row shapes shared by the adapters (both use the same column names) and their mapping to the
 // port's types. Drivers differ only in how they hand back times and JSON, handled here.
@@ -160,6 +160,40 @@ export function auditFromRow(row: AuditRow): StoredAuditEntry {
   const entry: StoredAuditEntry = { id: row.id, at: iso(row.at), actor: row.actor, action: row.action, subject: row.subject, reason: row.reason };
   if (row.details !== null) entry.details = json(row.details);
   return entry;
+}
+
+/** An `inbound_rejections` row. */
+export interface RejectionRow {
+  id: string;
+  source: string;
+  topic: string | null;
+  delivery_id: string | null;
+  code: string;
+  message: string;
+  problems: Json;
+  headers: Json;
+  body: string | null;
+  received_at: Time;
+  status: StoredInboundRejection['status'];
+  resolved_at: Time | null;
+}
+
+/** Maps an `inbound_rejections` row to a stored rejection. */
+export function rejectionFromRow(row: RejectionRow): StoredInboundRejection {
+  return {
+    id: row.id,
+    source: row.source,
+    topic: row.topic ?? undefined,
+    deliveryId: row.delivery_id ?? undefined,
+    code: row.code,
+    message: row.message,
+    problems: json(row.problems) as StoredInboundRejection['problems'],
+    headers: json(row.headers) as Record<string, string>,
+    body: row.body ?? undefined,
+    receivedAt: iso(row.received_at),
+    status: row.status,
+    resolvedAt: row.resolved_at === null ? undefined : iso(row.resolved_at),
+  };
 }
 
 /** A `timers` row. */

@@ -28,6 +28,7 @@ export const idPrefixes = {
   timer: 'tmr',
   apiKey: 'key',
   auditEntry: 'aud',
+  inboundRejection: 'rej',
 } as const;
 
 /** An entity kind that has a canonical id. */
@@ -60,6 +61,7 @@ export const idLabels: Readonly<Record<IdKind, string>> = {
   timer: 'timer',
   apiKey: 'API key',
   auditEntry: 'audit log entry',
+  inboundRejection: 'inbound rejection',
 };
 
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';

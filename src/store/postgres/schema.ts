@@ -152,6 +152,31 @@ const migrations: readonly string[] = [
   );
   CREATE INDEX audit_log_subject ON {s}.audit_log (subject, seq);
   `,
+  // 3: inbound rejections and polling cursors (see the SQLite schema).
+  `
+  CREATE TABLE {s}.inbound_rejections (
+    seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           text NOT NULL UNIQUE,
+    source       text NOT NULL,
+    topic        text,
+    delivery_id  text,
+    code         text NOT NULL,
+    message      text NOT NULL,
+    problems     jsonb NOT NULL,
+    headers      jsonb NOT NULL,
+    body         text,
+    received_at  timestamptz NOT NULL,
+    status       text NOT NULL,
+    resolved_at  timestamptz
+  );
+  CREATE INDEX inbound_rejections_listing ON {s}.inbound_rejections (source, status, seq);
+
+  CREATE TABLE {s}.source_cursors (
+    source      text PRIMARY KEY,
+    cursor      text NOT NULL,
+    updated_at  timestamptz NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this build writes. */

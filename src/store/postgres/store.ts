@@ -3,12 +3,14 @@ import type { QueryResult, QueryResultRow } from 'pg';
 import { ConfigError, DependencyError, WeftError } from '../../errors/index.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
 import type { ApiKeyRecord, CommitResult, CrossReference, DeliveryReceipt, OutboxStat, Store, StoredCommand, StoreOptions, Timer, UnitOfWork } from '../../ports/store.ts';
-import { commandListing } from '../command-listing.ts';
+import { commandListing, rejectionListing } from '../command-listing.ts';
 import { createGroupCommitter } from '../group-commit.ts';
 import {
   apiKeyFromRow,
   attemptFromRow,
   auditFromRow,
+  rejectionFromRow,
+  type RejectionRow,
   commandFromRow,
   eventFromRow,
   receiptFromRow,
@@ -218,6 +220,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         ? await read<AuditRow>('audit_all', 'SELECT * FROM {s}.audit_log ORDER BY seq DESC LIMIT $1', [limit])
         : await read<AuditRow>('audit_subject', 'SELECT * FROM {s}.audit_log WHERE subject = $1 ORDER BY seq DESC LIMIT $2', [subject, limit])
       ).map(auditFromRow),
+    listRejections: async (filter) => {
+      const { where, params } = rejectionListing(filter, (n) => `$${n}`, '{s}.inbound_rejections');
+      return (await read<RejectionRow>(undefined, `SELECT * FROM {s}.inbound_rejections ${where} ORDER BY seq DESC LIMIT $${params.length + 1}`, [...params, filter.limit])).map(rejectionFromRow);
+    },
+    rejection: async (id) => {
+      const [row] = await read<RejectionRow>('rejection', 'SELECT * FROM {s}.inbound_rejections WHERE id = $1', [id]);
+      return row ? rejectionFromRow(row) : undefined;
+    },
+    sourceCursor: async (source) => (await read<{ cursor: string }>('source_cursor', 'SELECT cursor FROM {s}.source_cursors WHERE source = $1', [source]))[0]?.cursor,
 
     dueTimers: async ({ now, limit }): Promise<Timer[]> =>
       (

@@ -293,6 +293,41 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
       ],
     ]);
   }
+  if (plan.rejections.length > 0) {
+    const list = plan.rejections;
+    writes.push([
+      'ins_rejections',
+      `INSERT INTO {s}.inbound_rejections (id, source, topic, delivery_id, code, message, problems, headers, body, received_at, status)
+       SELECT id, source, topic, delivery_id, code, message, problems::jsonb, headers::jsonb, body, received_at, 'open'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+         WITH ORDINALITY AS r(id, source, topic, delivery_id, code, message, problems, headers, body, received_at, n)
+       ORDER BY n
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        list.map((j) => j.id),
+        list.map((j) => j.source),
+        list.map((j) => j.topic ?? null),
+        list.map((j) => j.deliveryId ?? null),
+        list.map((j) => j.code),
+        list.map((j) => j.message),
+        list.map((j) => JSON.stringify(j.problems)),
+        list.map((j) => JSON.stringify(j.headers)),
+        list.map((j) => j.body ?? null),
+        list.map((j) => j.receivedAt),
+      ],
+    ]);
+  }
+  // One statement per resolution and cursor: they are rare (operator actions, one cursor per poll).
+  plan.resolutions.forEach((j) => {
+    writes.push(['resolve_rejection', `UPDATE {s}.inbound_rejections SET status = $2, resolved_at = $3 WHERE id = $1 AND status = 'open'`, [j.id, j.status, now]]);
+  });
+  for (const [source, cursor] of plan.cursors) {
+    writes.push([
+      'upsert_cursor',
+      `INSERT INTO {s}.source_cursors (source, cursor, updated_at) VALUES ($1, $2, $3) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
+      [source, cursor, now],
+    ]);
+  }
   if (plan.timers.length > 0) writes.push(...timerStatements(plan, now));
   return writes;
 }

@@ -155,6 +155,32 @@ const migrations: readonly string[] = [
   );
   CREATE INDEX audit_log_subject ON audit_log (subject, seq);
   `,
+  // 3: inbound. Webhooks refused (bad signature, unmappable payload) are kept with their reason, and
+  // polled sources keep their cursor, written in the same transaction as the events a poll found.
+  `
+  CREATE TABLE inbound_rejections (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    source       TEXT NOT NULL,
+    topic        TEXT,
+    delivery_id  TEXT,
+    code         TEXT NOT NULL,
+    message      TEXT NOT NULL,
+    problems     TEXT NOT NULL,
+    headers      TEXT NOT NULL,
+    body         TEXT,
+    received_at  TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    resolved_at  TEXT
+  );
+  CREATE INDEX inbound_rejections_listing ON inbound_rejections (source, status, seq);
+
+  CREATE TABLE source_cursors (
+    source      TEXT PRIMARY KEY,
+    cursor      TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database to the latest schema version, in one transaction per migration. */

@@ -10,6 +10,8 @@ import {
   apiKeyFromRow,
   attemptFromRow,
   auditFromRow,
+  rejectionFromRow,
+  type RejectionRow,
   commandFromRow,
   eventFromRow,
   receiptFromRow,
@@ -22,7 +24,7 @@ import {
   type ReceiptRow,
   type TimerRow,
 } from '../rows.ts';
-import { commandListing } from '../command-listing.ts';
+import { commandListing, rejectionListing } from '../command-listing.ts';
 import { migrate } from './schema.ts';
 import { EVENT_COLUMNS, openDatabase, statementCache, storeFailure } from './write-batch.ts';
 import type { CheckpointerData } from './checkpointer-thread.ts';
@@ -239,6 +241,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           : (r('SELECT * FROM audit_log WHERE subject = ? ORDER BY seq DESC LIMIT ?').all(subject, limit) as unknown as AuditRow[])
         ).map(auditFromRow),
       ),
+    listRejections: (filter) =>
+      read(() => {
+        const { where, params } = rejectionListing(filter, () => '?', 'inbound_rejections');
+        return (r(`SELECT * FROM inbound_rejections ${where} ORDER BY seq DESC LIMIT ?`).all(...params, filter.limit) as unknown as RejectionRow[]).map(rejectionFromRow);
+      }),
+    rejection: (id) =>
+      read(() => {
+        const row = r('SELECT * FROM inbound_rejections WHERE id = ?').get(id) as unknown as RejectionRow | undefined;
+        return row ? rejectionFromRow(row) : undefined;
+      }),
+    sourceCursor: (source) => read(() => (r('SELECT cursor FROM source_cursors WHERE source = ?').get(source) as { cursor: string } | undefined)?.cursor),
 
     dueTimers: ({ now, limit }) =>
       read((): Timer[] =>

@@ -249,6 +249,18 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
         a.details === undefined ? null : JSON.stringify(a.details),
       );
     }
+    for (const j of plan.rejections) {
+      w(
+        `INSERT INTO inbound_rejections (id, source, topic, delivery_id, code, message, problems, headers, body, received_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open') ON CONFLICT (id) DO NOTHING`,
+      ).run(j.id, j.source, j.topic ?? null, j.deliveryId ?? null, j.code, j.message, JSON.stringify(j.problems), JSON.stringify(j.headers), j.body ?? null, j.receivedAt);
+    }
+    for (const j of plan.resolutions) {
+      w("UPDATE inbound_rejections SET status = ?, resolved_at = ? WHERE id = ? AND status = 'open'").run(j.status, now, j.id);
+    }
+    for (const [source, cursor] of plan.cursors) {
+      w('INSERT INTO source_cursors (source, cursor, updated_at) VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at').run(source, cursor, now);
+    }
     for (const op of plan.timers) {
       if (op.op === 'schedule') {
         const t = op.timer;
