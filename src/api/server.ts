@@ -18,6 +18,10 @@ import { registerDeadLetterRoutes } from './routes/v1/dead-letters/dead-letters.
 import { registerTargetRoutes } from './routes/v1/targets/get.ts';
 import { registerCommandRoutes } from './routes/v1/commands/get.ts';
 import type { DeadLetters } from '../delivery/dead-letters.ts';
+import type { Inbound } from '../ingest/inbound.ts';
+import type { Clock } from '../ports/clock.ts';
+import { registerWebhookRoute } from './routes/webhooks.ts';
+import { registerInboundRejectionRoutes } from './routes/v1/inbound/rejections.ts';
 import type { TargetStatus } from '../delivery/engine.ts';
 
 declare module 'fastify' {
@@ -54,6 +58,11 @@ export interface ApiDeps {
   deadLetters: DeadLetters;
   /** Current delivery state of each target. */
   deliveryStatus: () => TargetStatus[];
+  /** Webhooks and inbound rejections. */
+  inbound: Inbound;
+  /** Each source's webhook URL as configured at the vendor, where set (Square signs it). */
+  notificationUrls: ReadonlyMap<string, string>;
+  clock: Clock;
 }
 
 /** Tuning of the API server; the composition root fills it from config. */
@@ -160,6 +169,8 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerDeadLetterRoutes(app, deps.deadLetters);
   registerTargetRoutes(app, { store: deps.store, status: deps.deliveryStatus });
   registerCommandRoutes(app, deps.store);
+  registerWebhookRoute(app, { inbound: deps.inbound, clock: deps.clock, notificationUrls: deps.notificationUrls });
+  registerInboundRejectionRoutes(app, deps.inbound);
 
   await app.ready();
   return {

@@ -9,7 +9,9 @@ import { createHttpClient } from '../connectors/sdk/http-client.ts';
 import { createDeadLetters, type DeadLetters } from '../delivery/dead-letters.ts';
 import { createDeliveryEngine } from '../delivery/engine.ts';
 import { createRouter, type Router } from '../delivery/router.ts';
-import { buildRoutes, buildTargets } from './targets.ts';
+import { buildRoutes, buildSources, buildTargets } from './targets.ts';
+import { createInbound } from '../ingest/inbound.ts';
+import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
 import type { Store, StoreOptions } from '../ports/store.ts';
 import { createPostgresStore } from '../store/postgres/store.ts';
@@ -68,6 +70,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const http = createHttpClient();
   const targets = buildTargets(config, { http });
   const routes = buildRoutes(config, targets);
+  const sources = buildSources(config);
   // The router exists only once the store does; commits before that have nothing to wake.
   let wakeRouter = (): void => undefined;
   const store = await openStore(config, {
@@ -103,8 +106,15 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     { maxBatchEvents: config.http.maxBatchEvents, idempotencyTtlHours: config.ingest.idempotencyTtlHours },
   );
 
+  const inbound = createInbound(
+    { store, clock, ids, http, log: logger, sources: config.inbound.enabled ? sources : new Map(), onOutcome: (source, outcome) => metrics.inbound(source, outcome) },
+    { enrichTimeoutMs: config.inbound.fetchTimeoutMs },
+  );
+  const pollLoops = createPollLoops({ inbound, sources: config.inbound.enabled ? sources : new Map(), log: logger }, { failureBackoffMs: config.inbound.pollFailureBackoffMs });
+  const notificationUrls = new Map(Object.entries(config.sources).flatMap(([name, source]) => (source.notificationUrl ? [[name, source.notificationUrl] as const] : [])));
+
   const api = await buildApi(
-    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status() },
+    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock },
     {
       bodyLimitBytes: config.http.bodyLimitBytes,
       requestTimeoutMs: config.http.requestTimeoutMs,
@@ -151,7 +161,8 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   }
   if (config.delivery.routing) router.start();
   if (config.delivery.enabled) engine.start();
-  logger.info({ url, store: store.kind, version, targets: [...targets.keys()], routes: routes.length, delivery: config.delivery.enabled }, 'weft started');
+  pollLoops.start();
+  logger.info({ url, store: store.kind, version, targets: [...targets.keys()], sources: [...sources.keys()], routes: routes.length, delivery: config.delivery.enabled }, 'weft started');
 
   const maintenance = setInterval(() => {
     store.expireIdempotencyKeys(new Date(clock.now()).toISOString()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency key expiry failed'));
@@ -186,6 +197,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
         grace.unref();
         await api.app.close();
         clearTimeout(grace);
+        await pollLoops.stop();
         await router.stop();
         await engine.stop();
         await Promise.all([...targets.values()].map((target) => target.close()));

@@ -1,30 +1,44 @@
-import { createHttpTarget } from '../connectors/http/connector.ts';
-import { parseHttpTargetSettings } from '../connectors/http/settings.ts';
 import type { Config } from '../config/schema.ts';
 import { findEventDefinition } from '../domain/events/catalogue.ts';
 import type { Route } from '../delivery/router.ts';
 import { ConfigError } from '../errors/index.ts';
 import type { DeliveryTarget, HttpClient } from '../ports/connector.ts';
+import type { InboundSource } from '../ports/inbound.ts';
+import { connectorModules } from './connectors.ts';
 
 // The composition root's choice of connectors: each configured target becomes a DeliveryTarget of
 // its connector, and every route is checked against them before anything starts.
 
-/** Connectors that targets can name, each turning its settings into a target. */
-const connectors: Record<string, (name: string, settings: unknown, deps: { http: HttpClient }) => DeliveryTarget> = {
-  http: (name, settings, deps) => createHttpTarget(name, parseHttpTargetSettings(name, settings), deps),
-};
+function known(kind: 'createTarget' | 'createSource'): string {
+  return [...connectorModules.values()].filter((module) => module[kind] !== undefined).map((module) => module.manifest.name).join(', ');
+}
 
 /** The configured targets by name; a ConfigError names any bad field. */
 export function buildTargets(config: Config, deps: { http: HttpClient }): Map<string, DeliveryTarget> {
   const targets = new Map<string, DeliveryTarget>();
   for (const [name, settings] of Object.entries(config.targets)) {
-    const make = connectors[settings.connector];
+    const make = connectorModules.get(settings.connector)?.createTarget;
     if (!make) {
-      throw new ConfigError('invalid_config', `Invalid configuration:\n  targets.${name}.connector "${settings.connector}" is not a connector Weft has (known: ${Object.keys(connectors).join(', ')}).`);
+      throw new ConfigError('invalid_config', `Invalid configuration:\n  targets.${name}.connector "${settings.connector}" is not a connector Weft can deliver to (known: ${known('createTarget')}).`);
     }
     targets.set(name, make(name, settings, deps));
   }
   return targets;
+}
+
+/** The configured sources by name; a ConfigError names any bad field. */
+export function buildSources(config: Config): Map<string, InboundSource> {
+  const sources = new Map<string, InboundSource>();
+  for (const [name, settings] of Object.entries(config.sources)) {
+    const make = connectorModules.get(settings.connector)?.createSource;
+    if (!make) {
+      throw new ConfigError('invalid_config', `Invalid configuration:\n  sources.${name}.connector "${settings.connector}" is not a connector Weft can receive from (known: ${known('createSource') || 'none'}).`);
+    }
+    // notificationUrl is Weft's, not the connector's.
+    const { notificationUrl: _url, ...connectorSettings } = settings;
+    sources.set(name, make(name, connectorSettings));
+  }
+  return sources;
 }
 
 /** The configured routes, checked against the targets and the event catalogue. */

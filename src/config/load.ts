@@ -188,7 +188,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 }
 
 /** Field names that hold secrets inside connector settings, which the top-level schema does not describe. */
-const SECRET_NAMES = /^(token|password|secret|apiKey|api_key|clientSecret|consumerSecret|tokenSecret|accessToken|privateKey)$/i;
+const SECRET_NAMES = /(token|password|passphrase|secret|apiKey|api_key|privateKey|signatureKey)$/i;
 
 function redactSecrets(value: unknown): void {
   if (typeof value !== 'object' || value === null) return;
@@ -205,5 +205,6 @@ export function redactConfig(config: Config): Config {
     if (field.secret && getPath(copy, field.path)) setPath(copy as unknown as Record<string, unknown>, field.path, '***');
   }
   redactSecrets(copy.targets);
+  redactSecrets(copy.sources);
   return copy;
 }

@@ -143,6 +143,27 @@ const Target = Type.Object(
   { additionalProperties: true },
 );
 
+/** One configured source system; the rest of its fields are its connector's settings (see the connector's README). */
+const Source = Type.Object(
+  {
+    connector: Type.String({ minLength: 1, description: 'Connector the source is an instance of (`shopify`, `square`, ...).' }),
+    notificationUrl: Type.Optional(
+      Type.String({ format: 'uri', description: 'The webhook URL exactly as registered at the vendor, when Weft sits behind a proxy (Square signs it).' }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
+/** Receiving from source systems. */
+const Inbound = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Receive webhooks and poll sources on this hub.' }),
+    fetchTimeoutMs: Type.Integer({ minimum: 100, default: 10_000, description: 'Longest a source may take to fetch what a webhook leaves out, or to answer a poll.' }),
+    pollFailureBackoffMs: Type.Integer({ minimum: 100, default: 30_000, description: 'Wait after a failed poll before polling that source again.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** A route from event types to a target action. */
 const Route = Type.Object(
   {
@@ -170,6 +191,12 @@ export const ConfigSchema = Type.Object(
       description:
         'Target systems Weft delivers to, by name (lower case, digits, - and _). Each names its `connector` and carries that connector\'s settings; secrets in them (token, password, secret) are never logged. As an environment variable: JSON.',
     }),
+    sources: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' }), Source, {
+      default: {},
+      description:
+        'Source systems Weft receives from, by name: their webhooks arrive at /webhooks/<name>, and sources that poll are polled. Each names its `connector` and carries that connector\'s settings (webhook secret, API credentials); secrets are never logged. As an environment variable: JSON.',
+    }),
+    inbound: Inbound,
     routes: Type.Array(Route, {
       default: [],
       description: 'Routes from event types to target actions: each matching event becomes a command in the outbox. As an environment variable: JSON.',

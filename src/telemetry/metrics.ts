@@ -23,6 +23,8 @@ export interface Metrics {
   breakerState(target: string, state: 'closed' | 'open' | 'half_open'): void;
   /** Sets where the outbox gauges read their counts, at scrape time. */
   watchOutbox(read: () => Promise<OutboxStat[]>): void;
+  /** One webhook or polled change from a source, by outcome (accepted, duplicate, ignored, rejected). */
+  inbound(source: string, outcome: string): void;
 }
 
 const BREAKER_STATES = ['closed', 'open', 'half_open'] as const;
@@ -60,6 +62,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     help: 'Duration of delivery attempts by target, action and outcome (done, retry, dead); its _count counts attempts.',
     labelNames: ['target', 'action', 'outcome'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const inboundTotal = new Counter({
+    name: 'weft_inbound_total',
+    help: 'Webhooks and polled changes from source systems, by source and outcome (accepted, duplicate, ignored, rejected).',
+    labelNames: ['source', 'outcome'] as const,
     registers: [registry],
   });
   const breaker = new Gauge({
@@ -125,6 +133,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     },
     delivered(target, action, outcome, durationMs) {
       deliveryDuration.observe({ target, action, outcome }, durationMs / 1000);
+    },
+    inbound(source, outcome) {
+      inboundTotal.inc({ source, outcome });
     },
     breakerState(target, state) {
       for (const candidate of BREAKER_STATES) breaker.set({ target, state: candidate }, candidate === state ? 1 : 0);

@@ -261,9 +261,14 @@ describe('operations endpoints', () => {
       '/v1/dead-letters/{id}/discard',
       '/v1/dead-letters/{id}/replay',
       '/v1/events',
+      '/v1/inbound/rejections',
+      '/v1/inbound/rejections/{id}',
+      '/v1/inbound/rejections/{id}/discard',
+      '/v1/inbound/rejections/{id}/replay',
       '/v1/keys',
       '/v1/keys/{id}',
       '/v1/targets',
+      '/webhooks/{source}',
     ]);
     assert.deepEqual(Object.keys(paths['/v1/events']?.post?.requestBody?.content ?? {}).sort(), [
       'application/cloudevents+json',
@@ -271,6 +276,7 @@ describe('operations endpoints', () => {
       'application/json',
     ]);
     assert.deepEqual(paths['/health/live']?.get?.security, []);
+    assert.deepEqual(paths['/webhooks/{source}']?.post?.security, [], 'vendors cannot send an API key; their signature is checked instead');
     assert.deepEqual(paths['/v1/events']?.get?.security, [{ bearerAuth: [] }]);
     const text = document.text;
     assert.ok(!text.includes(admin), 'no secret in the document');

@@ -2,6 +2,7 @@
 // ids kept exact; vendor timestamps in UTC. Each vendor's own rules stay in its connector.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseJsonKeepingBigIntegers } from '../../domain/shared/json.ts';
 import { MappingError, WebhookError } from '../../errors/index.ts';
 import type { WebhookRequest } from '../../ports/inbound.ts';
 
@@ -35,18 +36,13 @@ export function headerOf(request: WebhookRequest, ...names: string[]): string | 
   return undefined;
 }
 
-type Reviver = (this: unknown, key: string, value: unknown, context: { source?: string }) => unknown;
-// A number's own digits where JSON.parse would round it (V8 hands revivers the source text).
-const keepBigIntegers: Reviver = (_key, value, context) =>
-  typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && context?.source !== undefined ? context.source : value;
-
 /**
  * Parses JSON keeping integers above 2^53 exact, as strings of their digits (Shopify's order ids
  * would otherwise lose their last digits). Throws a WebhookError `webhook_malformed` on bad JSON.
  */
 export function parseJsonExact(text: string | Buffer): unknown {
   try {
-    return JSON.parse(typeof text === 'string' ? text : text.toString('utf8'), keepBigIntegers as Parameters<typeof JSON.parse>[1]);
+    return parseJsonKeepingBigIntegers(typeof text === 'string' ? text : text.toString('utf8'));
   } catch (error) {
     throw new WebhookError('webhook_malformed', `The body is not JSON: ${(error as Error).message}`, { cause: error });
   }
