@@ -70,7 +70,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const http = createHttpClient();
   const targets = buildTargets(config, { http });
   const routes = buildRoutes(config, targets);
-  const sources = buildSources(config);
+  const sources = await buildSources(config);
   // The router exists only once the store does; commits before that have nothing to wake.
   let wakeRouter = (): void => undefined;
   const store = await openStore(config, {

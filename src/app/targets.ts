@@ -5,6 +5,9 @@ import { ConfigError } from '../errors/index.ts';
 import type { DeliveryTarget, HttpClient } from '../ports/connector.ts';
 import type { InboundSource } from '../ports/inbound.ts';
 import { connectorModules } from './connectors.ts';
+import { withOverrides, type MappingModule, type MappingOverride } from '../ingest/mapping-overrides.ts';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 // The composition root's choice of connectors: each configured target becomes a DeliveryTarget of
 // its connector, and every route is checked against them before anything starts.
@@ -26,17 +29,36 @@ export function buildTargets(config: Config, deps: { http: HttpClient }): Map<st
   return targets;
 }
 
-/** The configured sources by name; a ConfigError names any bad field. */
-export function buildSources(config: Config): Map<string, InboundSource> {
+/** Loads a mapping module named in config; a ConfigError says what is wrong with it. */
+async function loadMappingModule(path: string, where: string, cwd: string): Promise<MappingModule> {
+  let loaded: unknown;
+  try {
+    loaded = await import(pathToFileURL(resolve(cwd, path)).href);
+  } catch (error) {
+    throw new ConfigError('invalid_config', `Invalid configuration:\n  ${where}.module "${path}" cannot be loaded: ${(error as Error).message}`);
+  }
+  const module = loaded as Partial<MappingModule> & { default?: Partial<MappingModule> };
+  const candidate = typeof module.map === 'function' ? module : module.default;
+  if (typeof candidate?.map !== 'function') throw new ConfigError('invalid_config', `Invalid configuration:\n  ${where}.module "${path}" does not export map(payload, context, builtIn).`);
+  return candidate as MappingModule;
+}
+
+/** The configured sources by name, with their mapping overrides; a ConfigError names any bad field. */
+export async function buildSources(config: Config, cwd: string = process.cwd()): Promise<Map<string, InboundSource>> {
   const sources = new Map<string, InboundSource>();
   for (const [name, settings] of Object.entries(config.sources)) {
     const make = connectorModules.get(settings.connector)?.createSource;
     if (!make) {
       throw new ConfigError('invalid_config', `Invalid configuration:\n  sources.${name}.connector "${settings.connector}" is not a connector Weft can receive from (known: ${known('createSource') || 'none'}).`);
     }
-    // notificationUrl is Weft's, not the connector's.
-    const { notificationUrl: _url, ...connectorSettings } = settings;
-    sources.set(name, make(name, connectorSettings));
+    // notificationUrl and mappings are Weft's, not the connector's.
+    const { notificationUrl: _url, mappings, ...connectorSettings } = settings;
+    const overrides: Record<string, MappingOverride> = {};
+    for (const [topic, override] of Object.entries(mappings ?? {})) {
+      const where = `sources.${name}.mappings.${topic}`;
+      overrides[topic] = 'jsonata' in override ? override : { module: await loadMappingModule(override.module, where, cwd), path: override.module };
+    }
+    sources.set(name, withOverrides(make(name, connectorSettings), overrides, `sources.${name}`));
   }
   return sources;
 }

@@ -150,6 +150,16 @@ const Source = Type.Object(
     notificationUrl: Type.Optional(
       Type.String({ format: 'uri', description: 'The webhook URL exactly as registered at the vendor, when Weft sits behind a proxy (Square signs it).' }),
     ),
+    mappings: Type.Optional(
+      Type.Record(
+        Type.String({ minLength: 1 }),
+        Type.Union([
+          Type.Object({ jsonata: Type.String({ minLength: 1, description: 'A JSONata expression (see docs/mappings.md).' }) }, { additionalProperties: false }),
+          Type.Object({ module: Type.String({ minLength: 1, description: 'Path of a module exporting map(payload, context, builtIn), relative to the working directory.' }) }, { additionalProperties: false }),
+        ]),
+        { description: 'Your own mappings by vendor topic, replacing or extending the connector\'s (docs/mappings.md).' },
+      ),
+    ),
   },
   { additionalProperties: true },
 );
