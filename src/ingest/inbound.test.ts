@@ -69,6 +69,7 @@ function webhook(body: string, topic: string, delivery: string, secret = SECRET)
     headers: { 'x-test-signature': createHmac('sha256', secret).update(body).digest('hex'), 'x-test-topic': topic, 'x-test-delivery': delivery, authorization: 'Bearer should-not-be-kept', 'content-type': 'application/json' },
     rawBody: Buffer.from(body),
     notificationUrl: 'https://hub.example/webhooks/shop',
+    requestUrl: '/webhooks/shop',
     receivedAtMs: clock.now(),
   };
 }

@@ -16,6 +16,8 @@ export interface WebhookRequest {
    * is the source's configured `notificationUrl` when set, else the URL of the request as received.
    */
   notificationUrl: string;
+  /** Path and query of the request as received (`/webhooks/shipstation?token=…`): where a vendor that signs nothing carries a shared token. */
+  requestUrl: string;
   /** When Weft received it, in ms since the epoch. */
   receivedAtMs: number;
 }

@@ -43,6 +43,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: { inbound: Inbo
           headers,
           rawBody,
           notificationUrl: notificationUrl(request, deps.notificationUrls.get(request.params.source)),
+          requestUrl: request.url,
           receivedAtMs: deps.clock.now(),
         });
         if (outcome.status === 'accepted' || outcome.status === 'duplicate') return reply.code(200).send({ status: outcome.status, events: outcome.events.map((e) => ({ id: e.id, subject: e.subject, position: e.position })) });
