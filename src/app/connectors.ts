@@ -1,8 +1,9 @@
 import { httpConnector } from '../connectors/http/index.ts';
+import { netsuiteConnector } from '../connectors/netsuite/index.ts';
 import { shipstationConnector } from '../connectors/shipstation/index.ts';
 import type { ConnectorModule } from '../ports/connector-module.ts';
 
 // Every connector Weft ships, by the name `targets.<x>.connector` and `sources.<x>.connector` use.
 
 /** The connectors, by name. */
-export const connectorModules: ReadonlyMap<string, ConnectorModule> = new Map([httpConnector, shipstationConnector].map((module) => [module.manifest.name, module]));
+export const connectorModules: ReadonlyMap<string, ConnectorModule> = new Map([httpConnector, netsuiteConnector, shipstationConnector].map((module) => [module.manifest.name, module]));

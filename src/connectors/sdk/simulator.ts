@@ -57,6 +57,8 @@ export interface SimulatorOptions {
   state?(): unknown;
   /** Called by POST /_sim/reset. */
   reset?(): void;
+  /** True when the routes wait `faults.latencyMs` themselves (e.g. while counting the request in flight); the frame then does not. */
+  routesApplyLatency?: boolean;
   /** Random numbers for the error rate; tests pass a seeded one. Default Math.random. */
   random?: () => number;
   host?: string;
@@ -149,7 +151,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const base = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: headersOf(req), body, params: {} };
     if (url.pathname.startsWith('/_sim/')) return admin(base);
     answered++;
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (faults.latencyMs > 0 && options.routesApplyLatency !== true) await sleep(faults.latencyMs);
     if (faults.down) return options.errorBody(503, `${options.name} is down for maintenance (simulated)`);
     if (faults.errorRate > 0 && random() < faults.errorRate) return options.errorBody(500, `${options.name} failed (simulated fault)`);
     let pathMatched = false;
