@@ -176,6 +176,35 @@ describe('webhooks', () => {
     assert.equal(await store.resolveXref('customer', 'shop', '1'), undefined, 'no cross-reference is kept for a rejected delivery');
   });
 
+  it('keeps the first event of a keyed fact the vendor repeats in new deliveries, and the rest of each delivery', async () => {
+    const keyed = testSource({
+      mappings: {
+        'customers/create': {
+          description: 'a keyed fact beside an unkeyed one',
+          map: async (payload, context) => {
+            const outcome = await customerMapping.map(payload, context);
+            if (outcome.kind !== 'events') return outcome;
+            const [created] = outcome.events;
+            if (!created) return outcome;
+            // The same data again without a key: it stands for any event of the delivery that is news each time.
+            return { kind: 'events', events: [{ ...created, key: `shop:customer:${String((payload as { id: unknown }).id)}:created` }, { ...created }] };
+          },
+        },
+      },
+    });
+    const { store, inbound } = await setup([keyed]);
+    assert.equal((await inbound.receiveWebhook('shop', webhook(customer('a@example.com'), 'customers/create', 'd1'))).status, 'accepted');
+    const second = await inbound.receiveWebhook('shop', webhook(customer('b@example.com'), 'customers/create', 'd2'));
+    assert.equal(second.status, 'accepted');
+    const stored = await store.readAll({ limit: 10 });
+    assert.deepEqual(stored.map((e) => [e.id, e.type]), [
+      [`shop:customer:${BIG}:created`, 'weft.customer.created.v1'],
+      ['d1#1', 'weft.customer.created.v1'],
+      ['d2#1', 'weft.customer.created.v1'],
+    ], 'the repeated keyed fact is dropped, the unkeyed event of the second delivery is kept');
+    assert.equal((stored[0]?.data as { emails: { address: string }[] }).emails[0]?.address, 'a@example.com', 'the first report of the fact stays');
+  });
+
   it('says why it takes nothing from an ignored topic or a topic without a mapping', async () => {
     const { store, inbound } = await setup();
     assert.deepEqual(await inbound.receiveWebhook('shop', webhook('{"id":1}', 'customers/delete', 'd1')), { status: 'ignored', reason: 'erasure comes from the CRM' });

@@ -168,7 +168,7 @@ export function createInbound(deps: InboundDeps, options: InboundOptions): Inbou
    * Maps a delivery and builds the unit that appends its events and cross-references. Returns
    * undefined events for a delivery with nothing to take. Throws MappingError when it cannot be mapped.
    */
-  async function mapDelivery(source: InboundSource, delivery: WebhookDelivery): Promise<{ events: NewEvent[]; xrefs: CrossReference[] } | { ignored: string }> {
+  async function mapDelivery(source: InboundSource, delivery: WebhookDelivery): Promise<{ events: NewEvent[]; xrefs: CrossReference[]; repeated: number } | { ignored: string }> {
     const mapping = source.mappings[delivery.topic];
     if (!mapping) return { ignored: `${source.connector} topic "${delivery.topic}" has no mapping` };
     const resolver = createResolver(store, ids, source.name);
@@ -176,8 +176,18 @@ export function createInbound(deps: InboundDeps, options: InboundOptions): Inbou
     if (outcome.kind === 'ignored') return { ignored: outcome.reason };
     checkEvents(outcome.events);
     const eventSource = inboundEventSource(source.name);
-    const events = outcome.events.map((event, index): NewEvent => ({ id: inboundEventId(delivery.deliveryId, index), source: eventSource, type: event.type, subject: event.subject, time: event.time, data: event.data }));
-    return { events, xrefs: resolver.minted };
+    const events: NewEvent[] = [];
+    let repeated = 0;
+    for (const [index, event] of outcome.events.entries()) {
+      const id = event.key ?? inboundEventId(delivery.deliveryId, index);
+      // A keyed fact the log holds already is dropped, whatever this delivery says of it: the first stays.
+      if (event.key !== undefined && (await store.eventsWithId(event.key)).some((stored) => stored.source === eventSource)) {
+        repeated++;
+        continue;
+      }
+      events.push({ id, source: eventSource, type: event.type, subject: event.subject, time: event.time, data: event.data });
+    }
+    return { events, xrefs: resolver.minted, repeated };
   }
 
   /** Maps and commits one delivery (with `extra` in the same unit), retrying when another delivery minted the same reference first. */
@@ -188,12 +198,17 @@ export function createInbound(deps: InboundDeps, options: InboundOptions): Inbou
         if (Object.keys(extra).length > 0) await store.commit(extra);
         return { status: 'ignored', reason: mapped.ignored };
       }
+      if (mapped.events.length === 0 && mapped.repeated > 0) {
+        if (Object.keys(extra).length > 0) await store.commit(extra);
+        return { status: 'duplicate', events: [] };
+      }
       const result = await store.commit({ ...extra, events: mapped.events, xrefs: mapped.xrefs });
       if (result.status === 'committed') {
         const duplicate = result.events.length > 0 && result.events.every((event) => event.duplicate);
         return { status: duplicate ? 'duplicate' : 'accepted', events: result.events };
       }
-      if (result.status === 'xref_conflict' && attempt < MAX_MAPPING_ATTEMPTS) continue;
+      // Another delivery took in a reference or a keyed fact first: map again, seeing what it wrote.
+      if ((result.status === 'xref_conflict' || result.status === 'event_conflict') && attempt < MAX_MAPPING_ATTEMPTS) continue;
       if (result.status === 'event_conflict') {
         // The delivery id was taken in before with other content (the mapping changed since): the first stays.
         log.info({ source: source.name, deliveryId: delivery.deliveryId }, 'delivery already taken in with different content; kept the first');

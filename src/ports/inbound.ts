@@ -56,6 +56,12 @@ export interface MappedEvent {
   /** When the change happened (ISO 8601 UTC). */
   time: string;
   data: unknown;
+  /**
+   * A stable id for a fact the vendor repeats across deliveries (Square sends payment.updated again
+   * for a payment captured long ago): the first event with a key is kept, later ones are dropped.
+   * Without a key an event's id comes from its delivery, so only a redelivery is a duplicate.
+   */
+  key?: string;
 }
 
 /** What a mapping made of a payload: events, or a reason to take nothing from it. */

@@ -1,0 +1,88 @@
+import { DependencyError, type WeftError } from '../../errors/index.ts';
+import type { EnrichContext, WebhookDelivery } from '../sdk/index.ts';
+import { buildRequest, send, type SquareApiSettings } from './client.ts';
+import { ENRICHMENT_KEY, isObject, type Enrichment, type Json } from './inbound/read.ts';
+import type { SquareSourceSettings } from './settings.ts';
+
+// What Square's webhooks leave out, fetched before mapping: order.created / order.updated carry only
+// {order_id, state, version}, so the order is read with RetrieveOrder (GET /v2/orders/{id}); order
+// lines and inventory counts name catalog variations, whose SKUs are read with BatchRetrieveCatalog-
+// Objects (POST /v2/catalog/batch-retrieve) unless the source uses Square's ids as SKUs. Any failure
+// is a retryable `source_unavailable`, so the webhook is not acknowledged and Square sends it again.
+
+const ORDER_TOPICS = new Set(['order.created', 'order.updated']);
+
+function unavailable(what: string, cause: unknown): WeftError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new DependencyError('source_unavailable', `Could not complete the Square webhook: ${what}: ${detail}`, { cause, retryable: true });
+}
+
+/** The order id of an order webhook (`/data/object/order_created/order_id`, else `/data/id`). */
+export function orderIdOf(envelope: Json): string | undefined {
+  const data = isObject(envelope.data) ? envelope.data : {};
+  const object = isObject(data.object) ? data.object : {};
+  for (const summary of Object.values(object)) if (isObject(summary) && typeof summary.order_id === 'string') return summary.order_id;
+  return typeof data.id === 'string' ? data.id : undefined;
+}
+
+/** SKUs of catalog variations, by variation id (variations without a SKU are left out). */
+async function skusOf(ids: string[], api: SquareApiSettings, context: EnrichContext, now: () => number): Promise<Record<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return {};
+  const request = buildRequest(api, 'POST', '/v2/catalog/batch-retrieve', { object_ids: unique, include_related_objects: false });
+  const answer = (await send(context.http, api, request, 'POST /v2/catalog/batch-retrieve', now, context.signal)) as { objects?: unknown };
+  const skus: Record<string, string> = {};
+  for (const object of Array.isArray(answer.objects) ? answer.objects : []) {
+    if (!isObject(object) || typeof object.id !== 'string') continue;
+    const variation = isObject(object.item_variation_data) ? object.item_variation_data : undefined;
+    const sku = typeof variation?.sku === 'string' ? variation.sku.trim() : '';
+    if (sku !== '' && sku.length <= 64) skus[object.id] = sku;
+  }
+  return skus;
+}
+
+function catalogIds(list: unknown): string[] {
+  return (Array.isArray(list) ? list : []).flatMap((entry) => (isObject(entry) && typeof entry.catalog_object_id === 'string' ? [entry.catalog_object_id] : []));
+}
+
+/** Builds the source's enrich function. */
+export function createEnrich(settings: SquareSourceSettings, now: () => number = Date.now) {
+  return async function enrich(delivery: WebhookDelivery, context: EnrichContext): Promise<WebhookDelivery> {
+    if (!isObject(delivery.payload)) return delivery;
+    const envelope = delivery.payload;
+    const fetchSkus = settings.skuSource === 'catalog';
+    if (ORDER_TOPICS.has(delivery.topic)) {
+      const orderId = orderIdOf(envelope);
+      if (orderId === undefined) return delivery; // the mapping reports the missing id, pointing into the payload
+      let order: Json;
+      try {
+        const path = `/v2/orders/${encodeURIComponent(orderId)}`;
+        const answer = (await send(context.http, settings, buildRequest(settings, 'GET', path), 'GET /v2/orders/{order_id}', now, context.signal)) as { order?: unknown };
+        if (!isObject(answer.order)) throw new Error('the answer has no order');
+        order = answer.order;
+      } catch (error) {
+        throw unavailable(`RetrieveOrder ${orderId} failed`, error);
+      }
+      let skus: Record<string, string> = {};
+      try {
+        if (fetchSkus) skus = await skusOf(catalogIds(order.line_items), settings, context, now);
+      } catch (error) {
+        throw unavailable(`the SKUs of order ${orderId}'s lines could not be read`, error);
+      }
+      const enrichment: Enrichment = { order, skus };
+      return { ...delivery, payload: { ...envelope, [ENRICHMENT_KEY]: enrichment } };
+    }
+    if (delivery.topic === 'inventory.count.updated' && fetchSkus) {
+      const data = isObject(envelope.data) ? envelope.data : {};
+      const object = isObject(data.object) ? data.object : {};
+      try {
+        const skus = await skusOf(catalogIds(object.inventory_counts), settings, context, now);
+        const enrichment: Enrichment = { skus };
+        return { ...delivery, payload: { ...envelope, [ENRICHMENT_KEY]: enrichment } };
+      } catch (error) {
+        throw unavailable('the SKUs of the counted variations could not be read', error);
+      }
+    }
+    return delivery;
+  };
+}

@@ -1,0 +1,41 @@
+import type { ConnectorManifest } from '../sdk/index.ts';
+import { DEFAULT_BREAKER, DEFAULT_RATE_LIMIT, DEFAULT_RETRY, DEFAULT_SQUARE_VERSION, SquareSourceSettings, SquareTargetSettings } from './settings.ts';
+
+// What the Square connector is, declared once: the store POS of a Square seller account. It reads
+// sales, payments, refunds, stock positions and customers from webhooks, and writes stock and
+// customers back through Square's REST API.
+
+/** The Square connector's manifest. */
+export const squareManifest: ConnectorManifest = {
+  name: 'square',
+  displayName: `Square (REST API ${DEFAULT_SQUARE_VERSION})`,
+  systemType: 'pos',
+  reads: ['order', 'payment', 'refund', 'inventory', 'customer'],
+  writes: ['inventory', 'customer'],
+  auth: {
+    method: 'OAuth 2.0 or personal access token, sent as `Authorization: Bearer`, with the `Square-Version` header',
+    webhooks: 'x-square-hmacsha256-signature: base64 HMAC-SHA256 over notification URL + raw body with the subscription\'s signature key',
+  },
+  settings: { source: SquareSourceSettings, target: SquareTargetSettings },
+  rateLimit: DEFAULT_RATE_LIMIT,
+  retry: DEFAULT_RETRY,
+  breaker: DEFAULT_BREAKER,
+  topics: {
+    'order.created': 'weft.order.captured.v1 (after RetrieveOrder; once per order) or weft.order.cancelled.v1',
+    'order.updated': 'weft.order.captured.v1 if not captured yet; weft.order.cancelled.v1 on CANCELED; else ignored',
+    'payment.created': 'weft.order.payment_authorized.v1 (+ payment_captured.v1 when COMPLETED) or payment_declined.v1',
+    'payment.updated': 'weft.order.payment_captured.v1 or payment_declined.v1, once per payment',
+    'refund.created': 'weft.refund.issued.v1 (COMPLETED) or weft.refund.failed.v1 (FAILED, REJECTED)',
+    'refund.updated': 'weft.refund.issued.v1 (COMPLETED) or weft.refund.failed.v1 (FAILED, REJECTED)',
+    'inventory.count.updated': 'weft.inventory.position_reported.v1 per IN_STOCK count',
+    'customer.created': 'weft.customer.created.v1',
+    'customer.updated': 'weft.customer.updated.v1',
+    'customer.deleted': 'ignored: a directory deletion is not an erasure request',
+    'loyalty.account.created': 'weft.customer.updated.v1 (loyalty membership)',
+  },
+  actions: {
+    setInventoryCount: { description: 'PHYSICAL_COUNT of a SKU at a location from weft.inventory.counted.v1 / position_reported.v1', writes: 'inventory', idempotency: 'key', priority: 'urgent' },
+    adjustInventory: { description: 'ADJUSTMENT of a SKU at a location from weft.inventory.received.v1 / adjusted.v1', writes: 'inventory', idempotency: 'key', priority: 'urgent' },
+    createCustomer: { description: 'CreateCustomer from weft.customer.created.v1', writes: 'customer', idempotency: 'key', priority: 'normal' },
+  },
+};
