@@ -1,0 +1,148 @@
+// The Shopify actions against the simulator over real loopback HTTP: effects, idempotent retries,
+// Shopify's errors classified (userErrors terminal, THROTTLED retryable with the wait computed from
+// the cost bucket, bad token terminal, outage retryable), and previews that send nothing.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TargetError } from '../../../errors/index.ts';
+import { createHttpClient, idempotencyKeyOf, type ActionCommand, type ActionContext, type DeliveryTarget, type HttpClient } from '../../sdk/index.ts';
+import { createShopifyClient } from '../client.ts';
+import { createShopifyTarget } from '../connector.ts';
+import { parseShopifyTargetSettings } from '../settings.ts';
+import { startShopifySimulator, type ShopifySimulator } from '../simulator.ts';
+import { findItemOperation } from './set-inventory.action.ts';
+
+const LOC = 'loc_01JD5GQAPENECFSECZP11HYGCP';
+const ORDER = 'ord_01JDY1JX4WHRDD459GQ8H7QEZZ';
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+let seq = 0;
+
+function command(action: string, type: string, data: Record<string, unknown>, id = `cmd_01JDZZZZZZZZZZZZZZZZZZZ${String(++seq).padStart(3, '0')}`): ActionCommand {
+  return { id, target: 'shopify-demo', action, key: 'k', payload: { id: 'evt_1', type, subject: 's', time: '2026-11-23T10:00:00Z', data }, attempt: 1, createdAt: '2026-11-23T10:00:00Z', causationId: undefined, traceparent: undefined };
+}
+
+function contextOf(http: HttpClient, cmd: ActionCommand): ActionContext {
+  return { command: cmd, idempotencyKey: idempotencyKeyOf(cmd.id), http, log: silent, clock: { now: () => 0 }, signal: new AbortController().signal };
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string, retryable: boolean): Promise<TargetError> {
+  let caught: unknown;
+  await promise.catch((error: unknown) => (caught = error));
+  assert.ok(caught instanceof TargetError, `expected a TargetError, got ${String(caught)}`);
+  assert.deepEqual([caught.code, caught.retryable], [code, retryable], caught.message);
+  return caught;
+}
+
+describe('Shopify actions against the simulator', () => {
+  let sim: ShopifySimulator;
+  let http: HttpClient;
+  let target: DeliveryTarget;
+  let shopifyLocation: string;
+
+  before(async () => {
+    sim = await startShopifySimulator({ accessToken: 'shpat_test' });
+    http = createHttpClient({ timeoutMs: 5000 });
+    shopifyLocation = sim.addLocation('Berlin Mitte');
+    const settings = parseShopifyTargetSettings('shopify-demo', { connector: 'shopify', shop: 'weft-demo', accessToken: 'shpat_test', baseUrl: sim.url, locations: { [LOC]: shopifyLocation } });
+    target = createShopifyTarget('shopify-demo', settings, { http });
+  });
+  after(async () => {
+    await http.close();
+    await sim.close();
+  });
+
+  const position = (sku: string, available: number) => ({ sku, locationId: LOC, onHand: available, reserved: 0, inTransit: 0, safetyStock: 0, available, asOf: '2026-11-23T10:00:00Z' });
+
+  it('setInventory sets available, and a retry of the same command applies once (@idempotent key)', async () => {
+    const item = sim.addInventoryItem('TSH-0815-L-WHT', 3);
+    const cmd = command('setInventory', 'weft.inventory.position_reported.v1', position('TSH-0815-L-WHT', 14));
+    const first = await target.actions.setInventory!.run(contextOf(http, cmd));
+    const level = () => sim.state().levels.find((l) => l.inventoryItemId === item && l.locationId === shopifyLocation)?.available;
+    assert.equal(level(), 14);
+    const keys = sim.state().idempotencyKeys;
+    const second = await target.actions.setInventory!.run(contextOf(http, { ...cmd, attempt: 2 }));
+    assert.deepEqual(second, first);
+    assert.equal(sim.state().idempotencyKeys, keys);
+    assert.equal(level(), 14);
+  });
+
+  it('setInventory: a reused key with other quantities and an unknown SKU are terminal target_rejected', async () => {
+    sim.addInventoryItem('CAP-2201-OS-BLK', 0);
+    const cmd = command('setInventory', 'weft.inventory.position_reported.v1', position('CAP-2201-OS-BLK', 5));
+    await target.actions.setInventory!.run(contextOf(http, cmd));
+    const changed = { ...cmd, payload: { ...(cmd.payload as object), data: position('CAP-2201-OS-BLK', 6) } };
+    const mismatch = await rejectsWith(target.actions.setInventory!.run(contextOf(http, changed)), 'target_rejected', false);
+    assert.match(mismatch.message, /IDEMPOTENCY_KEY_PARAMETER_MISMATCH/);
+    await rejectsWith(target.actions.setInventory!.run(contextOf(http, command('setInventory', 'weft.inventory.position_reported.v1', position('NO-SUCH-SKU', 1)))), 'target_rejected', false);
+  });
+
+  it('tagOrder then createFulfillment: one fulfilment with tracking, a retry finds it (lookup)', async () => {
+    const { order } = await sim.createOrder({ lines: [{ sku: 'JKT-4711-M-NVY', quantity: 2, price: '129.99' }], locationId: shopifyLocation });
+    const captured = command('tagOrder', 'weft.order.captured.v1', { id: ORDER, externalRefs: [{ system: 'shopify-demo', id: order.id }] });
+    await target.actions.tagOrder!.run(contextOf(http, captured));
+    assert.deepEqual(sim.state().orders.find((o) => o.id === order.id)?.tags, [`weft:${ORDER}`]);
+
+    const shipment = command('createFulfillment', 'weft.shipment.dispatched.v1', {
+      id: 'shp_01JDBX2KRQNWA605H5PT7DRPKV', orderId: ORDER, fromLocationId: LOC, carrier: 'dhl', trackingNumbers: ['00340434161094042557'], trackingUrls: [],
+      lines: [{ orderLineId: 'oln_01JDS1A0ZWSK9TPRM7N0MNS7C0', sku: 'JKT-4711-M-NVY', quantity: 2 }],
+    });
+    const created = await target.actions.createFulfillment!.run(contextOf(http, shipment));
+    assert.equal(created.status, 'created');
+    const again = await target.actions.createFulfillment!.run(contextOf(http, { ...shipment, attempt: 2 }));
+    assert.deepEqual([again.status, again.targetId], ['already_exists', created.targetId]);
+    const fulfillments = sim.state().orders.find((o) => o.id === order.id)!.fulfillments;
+    assert.deepEqual(fulfillments.map((f) => [f.trackingNumbers, f.lines[0]!.quantity]), [[['00340434161094042557'], 2]]);
+  });
+
+  it('createFulfillment for an order not tagged yet is retryable', async () => {
+    const shipment = command('createFulfillment', 'weft.shipment.dispatched.v1', { orderId: 'ord_01JDRSWVK182VYZ04SXWF6E996', fromLocationId: LOC, carrier: 'ups', trackingNumbers: [], trackingUrls: [], lines: [{ sku: 'X', quantity: 1 }] });
+    const error = await rejectsWith(target.actions.createFulfillment!.run(contextOf(http, shipment)), 'target_unavailable', true);
+    assert.equal(error.retryAfterSeconds, 30);
+  });
+
+  it('previews show the GraphQL requests with the token masked and send nothing', async () => {
+    const before = sim.requests();
+    const previews = await target.actions.setInventory!.preview(command('setInventory', 'weft.inventory.position_reported.v1', position('PREVIEW-SKU', 2)));
+    assert.equal(sim.requests(), before);
+    assert.equal(previews.length, 2);
+    for (const preview of previews) {
+      assert.equal(preview.headers['x-shopify-access-token'], '***');
+      assert.ok(!JSON.stringify(preview).includes('shpat_test'));
+      assert.equal(preview.url, `${sim.url}/admin/api/2026-07/graphql.json`);
+    }
+    assert.match(previews[1]!.body ?? '', /@idempotent\(key: \\"weft-cmd_/);
+  });
+
+  it('a wrong access token is terminal target_auth_failed; an outage is retryable', async () => {
+    const settings = parseShopifyTargetSettings('bad', { connector: 'shopify', shop: 'weft-demo', accessToken: 'shpat_wrong', baseUrl: sim.url, locations: { [LOC]: shopifyLocation } });
+    const bad = createShopifyTarget('bad', settings, { http });
+    await rejectsWith(bad.actions.setInventory!.run(contextOf(http, command('setInventory', 'weft.inventory.position_reported.v1', position('TSH-0815-L-WHT', 1)))), 'target_auth_failed', false);
+    sim.faults.down = true;
+    try {
+      await rejectsWith(target.actions.setInventory!.run(contextOf(http, command('setInventory', 'weft.inventory.position_reported.v1', position('OUTAGE-SKU', 1)))), 'target_unavailable', true);
+    } finally {
+      sim.faults.down = false;
+    }
+  });
+});
+
+describe('the cost bucket', () => {
+  it('waits for points it knows are missing, and a THROTTLED answer is retryable after (requested − available) / restoreRate', async () => {
+    // Time stands still for both sides, so nothing depends on how long the test takes.
+    const sim = await startShopifySimulator({ accessToken: 'shpat_test', bucket: { maximumAvailable: 10, restoreRate: 1 }, now: () => 1_000_000 });
+    const http = createHttpClient({ timeoutMs: 5000 });
+    const waits: number[] = [];
+    const client = createShopifyClient({ http, url: sim.graphqlUrl(), accessToken: 'shpat_test', timeoutMs: 5000, target: 'shopify-demo', now: () => 0, sleep: async (ms) => void waits.push(ms) });
+    try {
+      await client.run(findItemOperation('A'));
+      await client.run(findItemOperation('B'));
+      assert.deepEqual(client.bucket()?.status, { maximumAvailable: 10, currentlyAvailable: 2, restoreRate: 1 });
+      const error = await rejectsWith(client.run(findItemOperation('C')), 'target_throttled', true);
+      assert.equal(error.retryAfterSeconds, 2);
+      assert.deepEqual(waits, [2000]);
+    } finally {
+      await http.close();
+      await sim.close();
+    }
+  });
+});

@@ -1,0 +1,394 @@
+// A local stand-in for one Shopify shop, for tests and the demo: the Admin GraphQL endpoint for the
+// operations this connector sends (matched by operation name, answered in Shopify's shapes), the
+// access-token check, the cost-based leaky bucket with Shopify's THROTTLED answer, @idempotent keys
+// on inventorySetQuantities, in-memory inventory levels, orders, fulfillment orders, fulfilments and
+// tags; and the webhook side: signed X-Shopify-* deliveries of raw bodies whose ids keep all digits.
+
+import { randomUUID } from 'node:crypto';
+import { jsonBody, startSimulator, type SimRequest, type SimResponse, type Simulator } from '../sdk/index.ts';
+import { shopifySignature } from './webhooks.ts';
+
+/** Options of the Shopify simulator; every field has a default. */
+export interface ShopifySimulatorOptions {
+  /** The token requests must carry in X-Shopify-Access-Token (default `shpat_simulator`). */
+  accessToken?: string;
+  /** The app's client secret webhooks are signed with (default `simulator-secret`). */
+  clientSecret?: string;
+  /** The myshopify subdomain (default `weft-demo`). */
+  shop?: string;
+  /** Bucket size and restore rate (default 1000 points, 50/s: the figures of Shopify's THROTTLED examples). */
+  bucket?: { maximumAvailable: number; restoreRate: number };
+  /** Clock of the bucket and of records; tests pass a fixed one. Default Date.now. */
+  now?: () => number;
+  port?: number;
+  random?: () => number;
+}
+
+/** Input of createOrder: what a demo traffic generator picks. */
+export interface SimOrderInput {
+  lines: { sku: string; quantity: number; price: string; title?: string }[];
+  email?: string;
+  customer?: { firstName: string; lastName: string; email: string };
+  currency?: string;
+  /** Shopify location id the order's fulfillment order is assigned to (default the first location). */
+  locationId?: string;
+  shippingPrice?: string;
+}
+
+/** A running Shopify simulator. */
+export interface ShopifySimulator extends Simulator {
+  shopDomain: string;
+  /** The GraphQL endpoint a target's `baseUrl` + version point at: pass `url` as baseUrl. */
+  graphqlUrl(version?: string): string;
+  /** Adds a location; returns its numeric id. */
+  addLocation(name: string): string;
+  /** Adds an inventory item with a SKU, stocked at every location with `available` units; returns its numeric id. */
+  addInventoryItem(sku: string, available?: number): string;
+  /** Subscribes a URL to a topic (as a webhookSubscriptionCreate would). */
+  subscribe(topic: string, url: string): void;
+  /** Posts a signed delivery of `payload` (an object, or a raw JSON text sent byte for byte). */
+  sendWebhook(url: string, topic: string, payload: unknown): Promise<{ status: number; webhookId: string }>;
+  /** Creates an order as checkout would and sends orders/create to the subscribers; returns the Shopify-shaped order. */
+  createOrder(input: SimOrderInput): Promise<{ order: Record<string, unknown>; deliveries: { url: string; status: number }[] }>;
+  /** The records, for tests and the demo. */
+  state(): ShopifyState;
+}
+
+interface FoLine {
+  id: string;
+  lineItemId: string;
+  sku: string;
+  remaining: number;
+}
+interface SimOrder {
+  id: string;
+  name: string;
+  tags: Set<string>;
+  fulfillmentOrders: { id: string; locationId: string; status: string; lines: FoLine[] }[];
+  fulfillments: { id: string; trackingNumbers: string[]; lines: { id: string; quantity: number }[] }[];
+}
+
+/** The simulator's records. */
+export interface ShopifyState {
+  levels: { inventoryItemId: string; sku: string; locationId: string; available: number }[];
+  orders: { id: string; name: string; tags: string[]; fulfillments: SimOrder['fulfillments'] }[];
+  idempotencyKeys: number;
+  bucket: { currentlyAvailable: number; maximumAvailable: number };
+}
+
+// Ids in Shopify's range (> 2^53), so every consumer must keep them exact.
+const ID_BASE = 820982911946154508n;
+const ID_KEYS = new Set(['id', 'order_id', 'customer_id', 'line_item_id', 'product_id', 'variant_id', 'location_id', 'inventory_item_id']);
+const COSTS: Record<string, number> = { WeftFindInventoryItem: 4, WeftInventoryItemSku: 2, WeftSetInventory: 10, WeftFindOrder: 60, WeftCreateFulfillment: 10, WeftTagOrder: 10 };
+
+/** JSON as Shopify writes it: numeric ids held as digit strings are written as numbers, every digit kept. */
+export function shopifyJson(value: unknown): string {
+  const marked = JSON.stringify(value, (key, v: unknown) => (ID_KEYS.has(key) && typeof v === 'string' && /^\d+$/.test(v) ? `\u0000${v}` : v), 2);
+  return marked.replace(/"\\u0000(\d+)"/g, '$1');
+}
+
+const numeric = (gidOrId: unknown): string => String(gidOrId ?? '').replace(/^gid:\/\/shopify\/\w+\//, '').replace(/\?.*$/, '');
+
+/** Starts a simulated shop on 127.0.0.1. */
+export async function startShopifySimulator(options: ShopifySimulatorOptions = {}): Promise<ShopifySimulator> {
+  const accessToken = options.accessToken ?? 'shpat_simulator';
+  const clientSecret = options.clientSecret ?? 'simulator-secret';
+  const shop = options.shop ?? 'weft-demo';
+  const now = options.now ?? Date.now;
+  const limits = options.bucket ?? { maximumAvailable: 1000, restoreRate: 50 };
+  let counter = 0n;
+  const nextId = (): string => String(ID_BASE + ++counter * 7919n);
+
+  const locations = new Map<string, string>();
+  const items = new Map<string, { sku: string }>();
+  const levels = new Map<string, number>();
+  const orders = new Map<string, SimOrder>();
+  const idempotency = new Map<string, { params: string; answer: unknown }>();
+  const subscriptions = new Map<string, Set<string>>();
+  let bucket = { available: limits.maximumAvailable, at: now() };
+
+  function leak(): number {
+    const t = now();
+    bucket = { available: Math.min(limits.maximumAvailable, bucket.available + (limits.restoreRate * Math.max(0, t - bucket.at)) / 1000), at: t };
+    return bucket.available;
+  }
+  const costOf = (requested: number, actual: number | null) => ({
+    requestedQueryCost: requested,
+    actualQueryCost: actual,
+    throttleStatus: { maximumAvailable: limits.maximumAvailable, currentlyAvailable: Math.floor(bucket.available), restoreRate: limits.restoreRate },
+  });
+
+  const userErrors = (field: string[], message: string, code?: string) => [{ field, message, ...(code ? { code } : {}) }];
+
+  function setInventory(query: string, variables: Record<string, unknown>): unknown {
+    const key = /@idempotent\(\s*key:\s*"([^"]+)"\s*\)/.exec(query)?.[1];
+    if (key === undefined) return { errors: [{ message: 'The @idempotent directive is required for inventorySetQuantities as of 2026-04', extensions: { code: 'BAD_REQUEST' } }] };
+    const params = JSON.stringify(variables);
+    const seen = idempotency.get(key);
+    if (seen !== undefined) {
+      if (seen.params === params) return seen.answer;
+      return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors: userErrors(['input'], 'The same idempotency key cannot be used with different operation parameters.', 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH') } } };
+    }
+    const input = (variables.input ?? {}) as { name?: string; quantities?: Record<string, unknown>[] };
+    const fail = (errors: unknown) => ({ data: { inventorySetQuantities: { inventoryAdjustmentGroup: null, userErrors: errors } } });
+    if (input.name !== 'available' && input.name !== 'on_hand') return fail(userErrors(['input', 'name'], "The quantity name must be either 'available' or 'on_hand'.", 'INVALID_NAME'));
+    const changes = [];
+    for (const [i, quantity] of (input.quantities ?? []).entries()) {
+      const itemId = numeric(quantity.inventoryItemId);
+      const locationId = numeric(quantity.locationId);
+      if (!items.has(itemId)) return fail(userErrors(['input', 'quantities', String(i), 'inventoryItemId'], 'The specified inventory item could not be found.', 'INVALID_INVENTORY_ITEM'));
+      if (!locations.has(locationId)) return fail(userErrors(['input', 'quantities', String(i), 'locationId'], 'The specified location could not be found.', 'INVALID_LOCATION'));
+      if (!('changeFromQuantity' in quantity)) return fail(userErrors(['input', 'quantities', String(i), 'changeFromQuantity'], 'changeFromQuantity must be given; pass null to opt out of the check.', 'INVALID_QUANTITY'));
+      const current = levels.get(`${itemId}|${locationId}`) ?? 0;
+      if (quantity.changeFromQuantity !== null && quantity.changeFromQuantity !== current) {
+        return fail(userErrors(['input', 'quantities', String(i), 'changeFromQuantity'], 'The changeFromQuantity value does not match persisted value.', 'CHANGE_FROM_QUANTITY_STALE'));
+      }
+      changes.push({ itemId, locationId, quantity: Number(quantity.quantity), delta: Number(quantity.quantity) - current });
+    }
+    for (const change of changes) levels.set(`${change.itemId}|${change.locationId}`, change.quantity);
+    const answer = {
+      data: {
+        inventorySetQuantities: {
+          inventoryAdjustmentGroup: { id: `gid://shopify/InventoryAdjustmentGroup/${nextId()}`, reason: 'correction', changes: changes.map((c) => ({ name: input.name, delta: c.delta, quantityAfterChange: c.quantity })) },
+          userErrors: [],
+        },
+      },
+    };
+    idempotency.set(key, { params, answer });
+    return answer;
+  }
+
+  function orderNode(order: SimOrder) {
+    return {
+      id: `gid://shopify/Order/${order.id}`,
+      fulfillments: order.fulfillments.map((f) => ({ id: `gid://shopify/Fulfillment/${f.id}`, trackingInfo: f.trackingNumbers.map((number) => ({ number })) })),
+      fulfillmentOrders: {
+        nodes: order.fulfillmentOrders.map((fo) => ({
+          id: `gid://shopify/FulfillmentOrder/${fo.id}`,
+          status: fo.status,
+          assignedLocation: { location: { id: `gid://shopify/Location/${fo.locationId}` } },
+          lineItems: { nodes: fo.lines.map((line) => ({ id: `gid://shopify/FulfillmentOrderLineItem/${line.id}`, remainingQuantity: line.remaining, lineItem: { sku: line.sku } })) },
+        })),
+      },
+    };
+  }
+
+  function createFulfillment(variables: Record<string, unknown>): unknown {
+    const input = (variables.fulfillment ?? {}) as { lineItemsByFulfillmentOrder?: { fulfillmentOrderId: string; fulfillmentOrderLineItems?: { id: string; quantity: number }[] }[]; trackingInfo?: { numbers?: string[]; number?: string } };
+    const fail = (message: string, field: string[]) => ({ data: { fulfillmentCreate: { fulfillment: null, userErrors: userErrors(field, message) } } });
+    const picks: { line: FoLine; fo: SimOrder['fulfillmentOrders'][number]; quantity: number }[] = [];
+    let owner: SimOrder | undefined;
+    for (const [i, group] of (input.lineItemsByFulfillmentOrder ?? []).entries()) {
+      const foId = numeric(group.fulfillmentOrderId);
+      const order = [...orders.values()].find((o) => o.fulfillmentOrders.some((fo) => fo.id === foId));
+      const fo = order?.fulfillmentOrders.find((candidate) => candidate.id === foId);
+      if (order === undefined || fo === undefined) return fail('Fulfillment order does not exist.', ['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderId']);
+      if (owner !== undefined && owner !== order) return fail('All fulfillment orders must belong to the same order.', ['fulfillment']);
+      owner = order;
+      if (fo.status === 'CLOSED') return fail('Fulfillment order is closed.', ['fulfillment', 'lineItemsByFulfillmentOrder', String(i)]);
+      for (const wanted of group.fulfillmentOrderLineItems ?? []) {
+        const line = fo.lines.find((candidate) => candidate.id === numeric(wanted.id));
+        if (line === undefined || wanted.quantity > line.remaining) return fail('Invalid fulfillment order line item quantity requested.', ['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderLineItems']);
+        picks.push({ line, fo, quantity: wanted.quantity });
+      }
+    }
+    if (owner === undefined || picks.length === 0) return fail('Line items by fulfillment order must be present.', ['fulfillment', 'lineItemsByFulfillmentOrder']);
+    for (const pick of picks) pick.line.remaining -= pick.quantity;
+    for (const fo of owner.fulfillmentOrders) if (fo.lines.every((line) => line.remaining === 0)) fo.status = 'CLOSED';
+    const fulfillment = { id: nextId(), trackingNumbers: input.trackingInfo?.numbers ?? (input.trackingInfo?.number ? [input.trackingInfo.number] : []), lines: picks.map((p) => ({ id: p.line.lineItemId, quantity: p.quantity })) };
+    owner.fulfillments.push(fulfillment);
+    return { data: { fulfillmentCreate: { fulfillment: { id: `gid://shopify/Fulfillment/${fulfillment.id}`, status: 'SUCCESS' }, userErrors: [] } } };
+  }
+
+  function execute(name: string, query: string, variables: Record<string, unknown>): unknown {
+    switch (name) {
+      case 'WeftFindInventoryItem': {
+        const sku = /^sku:"?(.*?)"?$/.exec(String(variables.query ?? ''))?.[1];
+        const nodes = [...items].filter(([, item]) => item.sku === sku).map(([id, item]) => ({ id: `gid://shopify/InventoryItem/${id}`, sku: item.sku }));
+        return { data: { inventoryItems: { nodes } } };
+      }
+      case 'WeftInventoryItemSku': {
+        const id = numeric(variables.id);
+        const item = items.get(id);
+        return { data: { inventoryItem: item === undefined ? null : { id: `gid://shopify/InventoryItem/${id}`, sku: item.sku } } };
+      }
+      case 'WeftSetInventory':
+        return setInventory(query, variables);
+      case 'WeftFindOrder': {
+        const tag = /^tag:"?(.*?)"?$/.exec(String(variables.query ?? ''))?.[1] ?? '';
+        return { data: { orders: { nodes: [...orders.values()].filter((o) => o.tags.has(tag)).map(orderNode) } } };
+      }
+      case 'WeftCreateFulfillment':
+        return createFulfillment(variables);
+      case 'WeftTagOrder': {
+        const order = orders.get(numeric(variables.id));
+        if (order === undefined) return { data: { tagsAdd: { node: null, userErrors: userErrors(['id'], 'Order does not exist') } } };
+        for (const tag of (variables.tags as string[] | undefined) ?? []) order.tags.add(tag);
+        return { data: { tagsAdd: { node: { id: `gid://shopify/Order/${order.id}` }, userErrors: [] } } };
+      }
+      default:
+        return { errors: [{ message: `Field '${name}' doesn't exist on type 'QueryRoot'`, extensions: { code: 'undefinedField' } }] };
+    }
+  }
+
+  function graphql(request: SimRequest): SimResponse {
+    if (request.headers['x-shopify-access-token'] !== accessToken) {
+      return { status: 401, body: { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' } };
+    }
+    if (!/^\d{4}-(01|04|07|10)$/.test(request.params.version ?? '')) return { status: 404, body: { errors: 'Not Found' } };
+    const parsed = jsonBody(request);
+    if (!parsed.ok) return { status: 400, body: { errors: [{ message: parsed.message, extensions: { code: 'BAD_REQUEST' } }] } };
+    const body = parsed.value as { query?: string; variables?: Record<string, unknown>; operationName?: string };
+    const query = body.query ?? '';
+    const name = body.operationName ?? /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? '';
+    const requested = COSTS[name] ?? 1;
+    if (leak() < requested) {
+      // Shopify answers a throttled GraphQL request with 200, `errors` THROTTLED and the bucket.
+      return { status: 200, body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }], extensions: { cost: costOf(requested, null) } } };
+    }
+    bucket.available -= requested;
+    const answer = execute(name, query, body.variables ?? {}) as Record<string, unknown>;
+    return { status: 200, body: { ...answer, extensions: { cost: costOf(requested, requested) } } };
+  }
+
+  const simulator = await startSimulator({
+    name: 'shopify',
+    routes: [{ method: 'POST', path: '/admin/api/:version/graphql.json', handle: graphql }],
+    errorBody: (status, message) => ({ status, body: { errors: message } }),
+    state: () => state(),
+    reset: () => {
+      levels.clear();
+      orders.clear();
+      idempotency.clear();
+      bucket = { available: limits.maximumAvailable, at: now() };
+    },
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+
+  function state(): ShopifyState {
+    return {
+      levels: [...levels].map(([key, available]) => {
+        const [inventoryItemId, locationId] = key.split('|') as [string, string];
+        return { inventoryItemId, sku: items.get(inventoryItemId)?.sku ?? '', locationId, available };
+      }),
+      orders: [...orders.values()].map((o) => ({ id: o.id, name: o.name, tags: [...o.tags], fulfillments: o.fulfillments })),
+      idempotencyKeys: idempotency.size,
+      bucket: { currentlyAvailable: Math.floor(leak()), maximumAvailable: limits.maximumAvailable },
+    };
+  }
+
+  async function sendWebhook(url: string, topic: string, payload: unknown): Promise<{ status: number; webhookId: string }> {
+    const raw = typeof payload === 'string' ? payload : shopifyJson(payload);
+    const webhookId = randomUUID();
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': topic,
+        'x-shopify-hmac-sha256': shopifySignature(clientSecret, raw),
+        'x-shopify-shop-domain': `${shop}.myshopify.com`,
+        'x-shopify-api-version': '2026-07',
+        'x-shopify-webhook-id': webhookId,
+        'x-shopify-event-id': randomUUID(),
+        'x-shopify-triggered-at': new Date(now()).toISOString(),
+      },
+      body: raw,
+    });
+    await response.arrayBuffer();
+    return { status: response.status, webhookId };
+  }
+
+  const firstLocation = (): string => {
+    const first = locations.keys().next();
+    return first.done ? addLocation('Main warehouse') : first.value;
+  };
+  function addLocation(name: string): string {
+    const id = nextId();
+    locations.set(id, name);
+    return id;
+  }
+
+  return {
+    ...simulator,
+    shopDomain: `${shop}.myshopify.com`,
+    graphqlUrl: (version = '2026-07') => `${simulator.url}/admin/api/${version}/graphql.json`,
+    addLocation,
+    addInventoryItem(sku, available = 0) {
+      const id = nextId();
+      items.set(id, { sku });
+      if (locations.size === 0) addLocation('Main warehouse');
+      for (const location of locations.keys()) levels.set(`${id}|${location}`, available);
+      return id;
+    },
+    subscribe(topic, url) {
+      subscriptions.set(topic, new Set([...(subscriptions.get(topic) ?? []), url]));
+    },
+    sendWebhook,
+    async createOrder(input) {
+      const currency = input.currency ?? 'USD';
+      const id = nextId();
+      const number = orders.size + 1001;
+      const at = new Date(now()).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+      const cents = (text: string) => Math.round(Number(text) * 100);
+      const lineItems = input.lines.map((line) => ({ id: nextId(), admin_graphql_api_id: '', name: line.title ?? line.sku, title: line.title ?? line.sku, sku: line.sku, quantity: line.quantity, current_quantity: line.quantity, price: line.price, requires_shipping: true, taxable: true, gift_card: false, fulfillment_status: null, discount_allocations: [], tax_lines: [], properties: [] }));
+      for (const line of lineItems) line.admin_graphql_api_id = `gid://shopify/LineItem/${line.id}`;
+      const shipping = input.shippingPrice ?? '0.00';
+      const totalCents = input.lines.reduce((sum, line) => sum + cents(line.price) * line.quantity, 0) + cents(shipping);
+      const total = (totalCents / 100).toFixed(2);
+      const address = { first_name: 'Anna', last_name: 'Schmidt', name: 'Anna Schmidt', address1: 'Kastanienallee 12', address2: null, city: 'Berlin', zip: '10435', province: null, province_code: null, country: 'Germany', country_code: 'DE', phone: null, company: null };
+      const email = input.customer?.email ?? input.email ?? 'guest@example.com';
+      const order: Record<string, unknown> = {
+        id,
+        admin_graphql_api_id: `gid://shopify/Order/${id}`,
+        name: `#${number}`,
+        order_number: number,
+        email,
+        contact_email: email,
+        created_at: at,
+        processed_at: at,
+        updated_at: at,
+        currency,
+        presentment_currency: currency,
+        financial_status: 'paid',
+        fulfillment_status: null,
+        cancelled_at: null,
+        cancel_reason: null,
+        source_name: 'web',
+        taxes_included: false,
+        test: false,
+        tags: '',
+        note: null,
+        total_price: total,
+        subtotal_price: total,
+        total_discounts: '0.00',
+        total_tax: '0.00',
+        total_outstanding: '0.00',
+        current_total_price: total,
+        payment_gateway_names: ['shopify_payments'],
+        customer_locale: 'en',
+        discount_applications: [],
+        discount_codes: [],
+        line_items: lineItems,
+        shipping_lines: [{ id: nextId(), code: 'Standard', title: 'Standard', price: shipping, discounted_price: shipping, source: 'shopify', tax_lines: [], discount_allocations: [], is_removed: false }],
+        shipping_address: address,
+        billing_address: address,
+        customer: input.customer ? { id: nextId(), email, first_name: input.customer.firstName, last_name: input.customer.lastName, created_at: at, updated_at: at } : null,
+        fulfillments: [],
+        refunds: [],
+      };
+      const locationId = input.locationId ?? firstLocation();
+      orders.set(id, {
+        id,
+        name: `#${number}`,
+        tags: new Set(),
+        fulfillmentOrders: [{ id: nextId(), locationId, status: 'OPEN', lines: lineItems.map((line) => ({ id: nextId(), lineItemId: line.id, sku: line.sku, remaining: line.quantity })) }],
+        fulfillments: [],
+      });
+      const deliveries = [];
+      for (const url of subscriptions.get('orders/create') ?? []) deliveries.push({ url, status: (await sendWebhook(url, 'orders/create', order)).status });
+      return { order, deliveries };
+    },
+    state,
+  };
+}
