@@ -7,7 +7,7 @@ import { DEFAULT_SQUARE_VERSION, parseSquareSourceSettings } from './settings.ts
 // Settings are checked when the source or target is built, with one line per bad field.
 
 test('a source with only the required fields gets the documented defaults', () => {
-  const settings = parseSquareSourceSettings('pos-us', { connector: 'square', accessToken: 't', signatureKey: 'k', notificationUrl: 'https://weft.example.com/webhooks/pos-us' });
+  const settings = parseSquareSourceSettings('pos-us', { connector: 'square', accessToken: 't', signatureKey: 'k' });
   assert.equal(settings.baseUrl, 'https://connect.squareup.com');
   assert.equal(settings.squareVersion, DEFAULT_SQUARE_VERSION);
   assert.equal(settings.skuSource, 'catalog');
@@ -16,11 +16,10 @@ test('a source with only the required fields gets the documented defaults', () =
 
 test('bad settings name every field at fault, and the secret is not echoed', () => {
   assert.throws(
-    () => squareConnector.createSource?.('pos-us', { connector: 'square', accessToken: 'EAAAvery-secret', notificationUrl: 'not a url', skuSource: 'gtin' }),
+    () => squareConnector.createSource?.('pos-us', { connector: 'square', accessToken: 'EAAAvery-secret', skuSource: 'gtin' }),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, /sources\.pos-us\.signatureKey is required/);
-      assert.match(error.message, /sources\.pos-us\.notificationUrl/);
       assert.match(error.message, /sources\.pos-us\.skuSource must be one of catalog, catalogObjectId/);
       assert.doesNotMatch(error.message, /EAAAvery-secret/);
       return true;

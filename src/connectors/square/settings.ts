@@ -48,10 +48,6 @@ export const SquareSourceSettings = Type.Object(
     description: Type.String({ default: '', description: 'What the account is, for the console.' }),
     ...Api,
     signatureKey: Type.String({ minLength: 1, description: 'Signature key of the webhook subscription (Developer Console → Webhooks → Subscriptions).', ...secret }),
-    notificationUrl: Type.String({
-      pattern: '^https?://\\S+$',
-      description: 'The notification URL of the subscription exactly as registered with Square: Square signs it together with the body.',
-    }),
     webhookMaxAgeHours: Type.Number({
       minimum: 0,
       default: 48,

@@ -29,7 +29,7 @@ after(async () => {
   await sim.close();
 });
 
-const sourceSettings = () => ({ connector: 'square', baseUrl: sim.url, accessToken: sim.accessToken, signatureKey: sim.signatureKey, notificationUrl: NOTIFICATION_URL });
+const sourceSettings = () => ({ connector: 'square', baseUrl: sim.url, accessToken: sim.accessToken, signatureKey: sim.signatureKey });
 const targetSettings = (overrides: Record<string, unknown> = {}) => ({ connector: 'square', baseUrl: sim.url, accessToken: sim.accessToken, locations: { loc_01JD5GQAPENECFSECZP11HYGCP: 'L8SIMSTORE001' }, ...overrides });
 const enrichContext = () => ({ http, log: { debug() {}, info() {}, warn() {}, error() {} }, signal: new AbortController().signal });
 

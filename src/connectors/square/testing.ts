@@ -37,7 +37,6 @@ export function testSourceSettings(overrides: Record<string, unknown> = {}): Squ
     connector: 'square',
     accessToken: 'EAAAtest-token',
     signatureKey: 'test-signature-key',
-    notificationUrl: 'https://weft.example.com/webhooks/pos-us',
     ...overrides,
   });
 }

@@ -11,7 +11,7 @@ import { squareSignature, verifySquareWebhook } from './webhooks.ts';
 const SAMPLES = '/work/shared/data/payloads/square';
 const KEY = 'test-signature-key';
 const URL = 'https://weft.example.com/webhooks/pos-us';
-const settings = { signatureKey: KEY, notificationUrl: URL, webhookMaxAgeHours: 48 };
+const settings = { signatureKey: KEY, webhookMaxAgeHours: 48 };
 const raw = readFileSync(`${SAMPLES}/payment_created.json`);
 const createdMs = Date.parse('2020-02-06T21:27:30.792Z');
 

@@ -13,8 +13,6 @@ export const SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
 /** What verification needs from the source's settings. */
 export interface SquareWebhookSettings {
   signatureKey: string;
-  /** Ignored when the request carries its own notificationUrl (it always does); kept for tests and the simulator. */
-  notificationUrl: string;
   /** 0 turns the staleness check off. */
   webhookMaxAgeHours: number;
 }
