@@ -74,5 +74,12 @@ export function buildRoutes(config: Config, targets: ReadonlyMap<string, Deliver
     for (const type of route.events) if (!findEventDefinition(type)) problems.push(`${at}.events: "${type}" is not an event type of the catalogue (docs/events.md).`);
   });
   if (problems.length > 0) throw new ConfigError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
-  return config.routes.map((route) => ({ name: route.name, events: route.events, target: route.target, action: route.action, ...(route.priority ? { priority: route.priority } : {}) }));
+  return config.routes.map((route) => ({
+    name: route.name,
+    events: route.events,
+    target: route.target,
+    action: route.action,
+    ...(route.priority ? { priority: route.priority } : {}),
+    ...(route.where ? { where: route.where } : {}),
+  }));
 }

@@ -182,6 +182,18 @@ const Route = Type.Object(
     target: Type.String({ minLength: 1, description: 'Target name (a key of `targets`).' }),
     action: Type.String({ minLength: 1, description: 'Action of the target\'s connector.' }),
     priority: Type.Optional(Type.Union([Type.Literal('urgent'), Type.Literal('normal'), Type.Literal('bulk')], { description: 'Priority class; defaults to the action\'s.' })),
+    where: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            pointer: Type.String({ pattern: '^(/[^/]*)*$', description: 'JSON Pointer into the event: /source, /subject, /data/channel, ...' }),
+            in: Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), { minItems: 1, description: 'Values that let the event through (a missing value is null).' }),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Conditions every routed event must meet, e.g. [{"pointer": "/data/channel", "in": ["web"]}].' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -105,3 +105,33 @@ it('routes as the log grows while started, and stops cleanly', async () => {
     await store.close();
   }
 });
+
+it('routes only the events that meet a route\'s conditions, and moves the checkpoint over the others', async () => {
+  const store = createSqliteStore({ path: join(dir, 'where.db') });
+  const router = createRouter(
+    { store, ids: createIdGenerator(), clock: systemClock, log: quiet },
+    {
+      routes: [
+        { name: 'web orders to the warehouse', events: ['weft.order.captured.v1'], target: 'wms', action: 'release', where: [{ pointer: '/data/channel', in: ['web', 'marketplace'] }] },
+        { name: 'shop orders to the shop', events: ['weft.order.captured.v1'], target: 'shop', action: 'tag', where: [{ pointer: '/source', in: ['urn:weft:source:webshop'] }, { pointer: '/data/test', in: [null, false] }] },
+      ],
+    },
+  );
+  try {
+    const order = (subject: string, source: string, data: object): NewEvent => ({ ...event('weft.order.captured.v1', subject), source, data });
+    await store.commit({
+      events: [
+        order('ord_web', 'urn:weft:source:webshop', { channel: 'web' }),
+        order('ord_pos', 'urn:weft:source:pos', { channel: 'pos' }),
+        order('ord_test', 'urn:weft:source:webshop', { channel: 'web', test: true }),
+        order('ord_nochannel', '/elsewhere', {}),
+      ],
+    });
+    await router.drain();
+    const commands = await store.listCommands({ limit: 10 });
+    assert.deepEqual(commands.map((c) => `${c.target}:${c.key}`).sort(), ['shop:ord_web', 'wms:ord_test', 'wms:ord_web']);
+    assert.equal(await store.checkpoint(ROUTER_CONSUMER), 4);
+  } finally {
+    await store.close();
+  }
+});

@@ -1,3 +1,4 @@
+import { readPointer } from '../domain/shared/json.ts';
 import type { PriorityClass } from '../ports/connector.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { OutboxCommand, Store, StoredEvent } from '../ports/store.ts';
@@ -18,6 +19,26 @@ export interface Route {
   action: string;
   /** Priority class of the commands; defaults to the action's. */
   priority?: PriorityClass;
+  /** Conditions every routed event must meet: the value at `pointer` (into {id, source, type, subject, time, data}) is one of `in`. */
+  where?: readonly RouteCondition[];
+}
+
+/** One condition of a route: `/data/channel` in ["web", "marketplace"]. */
+export interface RouteCondition {
+  /** JSON Pointer into the event ({id, source, type, subject, time, data}). */
+  pointer: string;
+  /** Values that let the event through; a missing value matches `null`. */
+  in: readonly (string | number | boolean | null)[];
+}
+
+/** Whether an event meets every condition of a route. */
+export function routeMatches(route: Route, event: StoredEvent): boolean {
+  if (!route.where) return true;
+  const document = { id: event.id, source: event.source, type: event.type, subject: event.subject, time: event.time, data: event.data };
+  return route.where.every((condition) => {
+    const value = readPointer(document, condition.pointer) ?? null;
+    return condition.in.includes(value as string | number | boolean | null);
+  });
 }
 
 /** The consumer name the router keeps its checkpoint under. */
@@ -87,6 +108,7 @@ export function createRouter(
     for (const event of events) {
       if (event.position > upTo) break;
       for (const route of byType.get(event.type) ?? []) {
+        if (!routeMatches(route, event)) continue;
         outbox.push(commandFor(route, event, deps.ids.next('command'), route.priority ?? options.priorities?.(route.target, route.action)));
       }
     }

@@ -28,11 +28,36 @@ export interface ShopifySimulatorOptions {
 export interface SimOrderInput {
   lines: { sku: string; quantity: number; price: string; title?: string }[];
   email?: string;
-  customer?: { firstName: string; lastName: string; email: string };
+  /** The buyer; `id` is a customer createCustomer made (a returning customer), else a new id. */
+  customer?: { id?: string; firstName: string; lastName: string; email: string };
   currency?: string;
   /** Shopify location id the order's fulfillment order is assigned to (default the first location). */
   locationId?: string;
   shippingPrice?: string;
+  /** Code and title of the shipping line (default `Standard`); a pick-up rate's code marks a pick-up order. */
+  shippingCode?: string;
+  /** Ship-to address (default a Berlin address). */
+  address?: SimAddress;
+}
+
+/** A postal address as a checkout takes it. */
+export interface SimAddress {
+  firstName: string;
+  lastName: string;
+  address1: string;
+  city: string;
+  zip: string;
+  countryCode: string;
+  country: string;
+}
+
+/** A customer account as the storefront's sign-up creates it. */
+export interface SimCustomerInput {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone?: string;
+  address?: SimAddress;
 }
 
 /** A running Shopify simulator. */
@@ -48,6 +73,8 @@ export interface ShopifySimulator extends Simulator {
   subscribe(topic: string, url: string): void;
   /** Posts a signed delivery of `payload` (an object, or a raw JSON text sent byte for byte). */
   sendWebhook(url: string, topic: string, payload: unknown): Promise<{ status: number; webhookId: string }>;
+  /** Creates a customer account and sends customers/create to the subscribers; returns the Shopify-shaped customer. */
+  createCustomer(input: SimCustomerInput): Promise<{ customer: Record<string, unknown>; deliveries: { url: string; status: number }[] }>;
   /** Creates an order as checkout would and sends orders/create to the subscribers; returns the Shopify-shaped order. */
   createOrder(input: SimOrderInput): Promise<{ order: Record<string, unknown>; deliveries: { url: string; status: number }[] }>;
   /** The records, for tests and the demo. */
@@ -88,6 +115,26 @@ export function shopifyJson(value: unknown): string {
 }
 
 const numeric = (gidOrId: unknown): string => String(gidOrId ?? '').replace(/^gid:\/\/shopify\/\w+\//, '').replace(/\?.*$/, '');
+
+const DEFAULT_ADDRESS: SimAddress = { firstName: 'Anna', lastName: 'Schmidt', address1: 'Kastanienallee 12', city: 'Berlin', zip: '10435', countryCode: 'DE', country: 'Germany' };
+
+function shopifyAddress(address: SimAddress): Record<string, unknown> {
+  return {
+    first_name: address.firstName,
+    last_name: address.lastName,
+    name: `${address.firstName} ${address.lastName}`,
+    address1: address.address1,
+    address2: null,
+    city: address.city,
+    zip: address.zip,
+    province: null,
+    province_code: null,
+    country: address.country,
+    country_code: address.countryCode,
+    phone: null,
+    company: null,
+  };
+}
 
 /** Starts a simulated shop on 127.0.0.1. */
 export async function startShopifySimulator(options: ShopifySimulatorOptions = {}): Promise<ShopifySimulator> {
@@ -325,6 +372,40 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       subscriptions.set(topic, new Set([...(subscriptions.get(topic) ?? []), url]));
     },
     sendWebhook,
+    async createCustomer(input) {
+      const id = nextId();
+      const at = new Date(now()).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+      const address = input.address === undefined ? null : { id: nextId(), customer_id: id, ...shopifyAddress(input.address), default: true };
+      const customer: Record<string, unknown> = {
+        id,
+        email: input.email,
+        created_at: at,
+        updated_at: at,
+        first_name: input.firstName,
+        last_name: input.lastName,
+        orders_count: 0,
+        state: 'enabled',
+        total_spent: '0.00',
+        last_order_id: null,
+        note: null,
+        verified_email: true,
+        multipass_identifier: null,
+        tax_exempt: false,
+        tags: '',
+        last_order_name: null,
+        currency: 'USD',
+        phone: input.phone ?? null,
+        addresses: address === null ? [] : [address],
+        tax_exemptions: [],
+        email_marketing_consent: { state: 'not_subscribed', opt_in_level: 'single_opt_in', consent_updated_at: null },
+        sms_marketing_consent: null,
+        admin_graphql_api_id: `gid://shopify/Customer/${id}`,
+        default_address: address,
+      };
+      const deliveries = [];
+      for (const url of subscriptions.get('customers/create') ?? []) deliveries.push({ url, status: (await sendWebhook(url, 'customers/create', customer)).status });
+      return { customer, deliveries };
+    },
     async createOrder(input) {
       const currency = input.currency ?? 'USD';
       const id = nextId();
@@ -334,9 +415,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       const lineItems = input.lines.map((line) => ({ id: nextId(), admin_graphql_api_id: '', name: line.title ?? line.sku, title: line.title ?? line.sku, sku: line.sku, quantity: line.quantity, current_quantity: line.quantity, price: line.price, requires_shipping: true, taxable: true, gift_card: false, fulfillment_status: null, discount_allocations: [], tax_lines: [], properties: [] }));
       for (const line of lineItems) line.admin_graphql_api_id = `gid://shopify/LineItem/${line.id}`;
       const shipping = input.shippingPrice ?? '0.00';
-      const totalCents = input.lines.reduce((sum, line) => sum + cents(line.price) * line.quantity, 0) + cents(shipping);
-      const total = (totalCents / 100).toFixed(2);
-      const address = { first_name: 'Anna', last_name: 'Schmidt', name: 'Anna Schmidt', address1: 'Kastanienallee 12', address2: null, city: 'Berlin', zip: '10435', province: null, province_code: null, country: 'Germany', country_code: 'DE', phone: null, company: null };
+      const subtotalCents = input.lines.reduce((sum, line) => sum + cents(line.price) * line.quantity, 0);
+      const subtotal = (subtotalCents / 100).toFixed(2);
+      const total = ((subtotalCents + cents(shipping)) / 100).toFixed(2);
+      const address = shopifyAddress(input.address ?? DEFAULT_ADDRESS);
+      const shippingCode = input.shippingCode ?? 'Standard';
       const email = input.customer?.email ?? input.email ?? 'guest@example.com';
       const order: Record<string, unknown> = {
         id,
@@ -360,7 +443,9 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         tags: '',
         note: null,
         total_price: total,
-        subtotal_price: total,
+        subtotal_price: subtotal,
+        total_line_items_price: subtotal,
+        total_shipping_price_set: { shop_money: { amount: shipping, currency_code: currency }, presentment_money: { amount: shipping, currency_code: currency } },
         total_discounts: '0.00',
         total_tax: '0.00',
         total_outstanding: '0.00',
@@ -370,10 +455,10 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         discount_applications: [],
         discount_codes: [],
         line_items: lineItems,
-        shipping_lines: [{ id: nextId(), code: 'Standard', title: 'Standard', price: shipping, discounted_price: shipping, source: 'shopify', tax_lines: [], discount_allocations: [], is_removed: false }],
+        shipping_lines: [{ id: nextId(), code: shippingCode, title: shippingCode, price: shipping, discounted_price: shipping, source: 'shopify', tax_lines: [], discount_allocations: [], is_removed: false }],
         shipping_address: address,
         billing_address: address,
-        customer: input.customer ? { id: nextId(), email, first_name: input.customer.firstName, last_name: input.customer.lastName, created_at: at, updated_at: at } : null,
+        customer: input.customer ? { id: input.customer.id ?? nextId(), email, first_name: input.customer.firstName, last_name: input.customer.lastName, created_at: at, updated_at: at } : null,
         fulfillments: [],
         refunds: [],
       };
