@@ -5,6 +5,7 @@ import type { CliContext } from '../cli/command.ts';
 import { loadConfig } from '../config/load.ts';
 import { createIdGenerator, systemClock } from '../ports/clock.ts';
 import { openDeadLetters, openStore, startHub, version } from './hub.ts';
+import { demoByDefault, startDemoHub } from './demo/run.ts';
 
 function takeConfigFlag(argv: string[]): { file: string | undefined; rest: string[] } {
   const rest: string[] = [];
@@ -17,6 +18,9 @@ function takeConfigFlag(argv: string[]): { file: string | undefined; rest: strin
   }
   return { file, rest };
 }
+
+/** Business events per second of the demo when `--rate` is not given. */
+const DEFAULT_DEMO_RATE = 2;
 
 const { file, rest } = takeConfigFlag(process.argv.slice(2));
 // Signals are caught only by commands that wait for them (start, tail -f); a second signal forces exit.
@@ -39,7 +43,10 @@ const context: CliContext = {
   err: (text) => process.stderr.write(`${text}\n`),
   openStore: () => openStore(config()),
   openDeadLetters: () => openDeadLetters(config()),
-  startHub: (overrides) => startHub(config(overrides)),
+  startHub: (overrides, options = {}) => {
+    const loaded = config(overrides);
+    return (options.demo ?? demoByDefault(loaded)) ? startDemoHub(loaded, { rate: options.rate ?? DEFAULT_DEMO_RATE }) : startHub(loaded);
+  },
   stopRequested,
   clock: systemClock,
   ids: createIdGenerator(systemClock),

@@ -21,8 +21,12 @@ export interface CliContext {
   openStore(): Promise<Store>;
   /** Opens the store and the dead-letter service over the configured targets (no connection to any target is made); `close` releases both. */
   openDeadLetters(): Promise<{ deadLetters: DeadLetters; close(): Promise<void> }>;
-  /** Starts the hub with command-line overrides of config fields (`http.port`, ...). */
-  startHub(overrides: Record<string, unknown>): Promise<RunningHub>;
+  /**
+   * Starts the hub with command-line overrides of config fields (`http.port`, ...). With `demo`
+   * (default: only when no source, target or route is configured) it runs with the demo estate,
+   * its traffic at `rate` business events per second.
+   */
+  startHub(overrides: Record<string, unknown>, options?: { demo?: boolean; rate?: number }): Promise<RunningHub>;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopRequested(): Promise<string>;
   clock: Clock;

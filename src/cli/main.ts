@@ -8,10 +8,12 @@ import { keysCreateCommand } from './commands/keys-create.ts';
 import { keysListCommand } from './commands/keys-list.ts';
 import { keysRevokeCommand } from './commands/keys-revoke.ts';
 import { startCommand } from './commands/start.ts';
+import { demoCommand } from './commands/demo.ts';
 
 /** Every command, in the order `weft --help` lists them. */
 export const commands: readonly Command[] = [
   startCommand,
+  demoCommand,
   eventsTailCommand,
   eventsShowCommand,
   keysCreateCommand,
