@@ -15,9 +15,12 @@ export interface HubProcess {
 
 const entry = fileURLToPath(new URL('../../src/app/weft.ts', import.meta.url));
 
-/** Starts `weft start` with the given environment and waits until it prints its URL. */
+/**
+ * Starts `weft start --no-demo` (the hub alone, on its configured store: what these tests are about)
+ * with the given environment and waits until it prints its URL.
+ */
 export function spawnHub(env: Record<string, string>, options: { timeoutMs?: number; args?: string[] } = {}): Promise<HubProcess> {
-  const child = spawn(process.execPath, [entry, 'start', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [entry, 'start', '--no-demo', ...(options.args ?? [])], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', WEFT_HTTP_PORT: '0', WEFT_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
