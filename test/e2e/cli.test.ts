@@ -366,3 +366,28 @@ describe('weft start: configuration and startup errors', () => {
     assert.match(hub.output(), /Received SIGTERM/);
   });
 });
+
+describe('weft start and weft demo: the demo estate', () => {
+  it('weft start with nothing configured runs the demo estate; SIGTERM stops it and exits 0', async () => {
+    const dir = tempDir();
+    const running = start(dir, ['start', '--rate', '0'], { WEFT_HTTP_PORT: '0' }, 30_000);
+    await waitFor('the demo estate', () => running.stdout().includes('Demo estate of Harbor & Pine Outfitters'), 20_000);
+    assert.match(running.stdout(), /web store\s+Shopify simulator\s+http:\/\/127\.0\.0\.1:\d+\s+-> http:\/\/127\.0\.0\.1:\d+\/webhooks\/webshop/);
+    running.child.kill('SIGTERM');
+    const result = await running.done;
+    assert.equal(result.code, 0, result.stderr);
+  });
+
+  it('weft start --no-demo runs the hub alone', async () => {
+    const hub = await spawnHub({ WEFT_DATA_DIR: tempDir() });
+    hubs.push(hub);
+    assert.doesNotMatch(hub.output(), /Demo estate/);
+    assert.equal(await hub.stop('SIGTERM'), 0);
+  });
+
+  it('a bad --rate or both --demo and --no-demo exit 2 with a readable message', async () => {
+    const dir = tempDir();
+    assertReadableFailure(await weft(dir, ['demo', '--rate', 'fast']), 2, /--rate must be a number of events per second from 0 to 1000, got "fast"/);
+    assertReadableFailure(await weft(dir, ['start', '--demo', '--no-demo']), 2, /Give --demo or --no-demo, not both/);
+  });
+});
