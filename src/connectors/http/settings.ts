@@ -2,6 +2,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Default } from 'typebox/value';
 import { ConfigError } from '../../errors/index.ts';
+import { breakerOverrides, rateLimitOverrides, retryOverrides } from '../sdk/settings-schemas.ts';
 import { settingsProblems, type BreakerPolicy, type RateLimit, type RetryPolicy } from '../sdk/index.ts';
 
 // Settings of one target served by the generic HTTP connector: `targets.<name>` in weft.config.json
@@ -18,33 +19,9 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, maxAgeMs: 24 * 60 *
 /** Circuit breaker of an http target when its settings give none. */
 export const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 5, openMs: 30_000, halfOpenProbes: 1 };
 
-const RateLimitOverrides = Type.Object(
-  {
-    requestsPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: `Sustained requests per second (default ${DEFAULT_RATE_LIMIT.requestsPerSecond}).` })),
-    burst: Type.Optional(Type.Integer({ minimum: 1, description: `Requests that may go at once after a quiet period (default ${DEFAULT_RATE_LIMIT.burst}).` })),
-    maxConcurrency: Type.Optional(Type.Integer({ minimum: 1, description: `Requests in flight at once (default ${DEFAULT_RATE_LIMIT.maxConcurrency}).` })),
-  },
-  { additionalProperties: false },
-);
-
-const RetryOverrides = Type.Object(
-  {
-    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, description: `Most attempts in all, the first included (default ${DEFAULT_RETRY.maxAttempts}).` })),
-    maxAgeMs: Type.Optional(Type.Integer({ minimum: 0, description: `Oldest a command may be and still be retried, in ms (default ${DEFAULT_RETRY.maxAgeMs}).` })),
-    baseDelayMs: Type.Optional(Type.Integer({ minimum: 0, description: `Backoff cap of the first retry, in ms (default ${DEFAULT_RETRY.baseDelayMs}).` })),
-    maxDelayMs: Type.Optional(Type.Integer({ minimum: 0, description: `Largest backoff between attempts, in ms (default ${DEFAULT_RETRY.maxDelayMs}).` })),
-  },
-  { additionalProperties: false },
-);
-
-const BreakerOverrides = Type.Object(
-  {
-    failureThreshold: Type.Optional(Type.Integer({ minimum: 1, description: `Consecutive retryable failures that open the breaker (default ${DEFAULT_BREAKER.failureThreshold}).` })),
-    openMs: Type.Optional(Type.Integer({ minimum: 0, description: `How long the breaker stays open before a probe, in ms (default ${DEFAULT_BREAKER.openMs}).` })),
-    halfOpenProbes: Type.Optional(Type.Integer({ minimum: 1, description: `Probes that must succeed to close the breaker (default ${DEFAULT_BREAKER.halfOpenProbes}).` })),
-  },
-  { additionalProperties: false },
-);
+const RateLimitOverrides = rateLimitOverrides(DEFAULT_RATE_LIMIT);
+const RetryOverrides = retryOverrides(DEFAULT_RETRY);
+const BreakerOverrides = breakerOverrides(DEFAULT_BREAKER);
 
 const Status = Type.Integer({ minimum: 100, maximum: 599 });
 

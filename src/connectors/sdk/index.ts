@@ -42,3 +42,4 @@ export type {
 export { currencyExponent, isCurrencyCode, minorUnitsOf, toMinorUnits } from './money.ts';
 export { headerOf, hmacSha256, parseJsonExact, signatureMatches, toUtc, vendorId } from './webhook.ts';
 export { jsonBody, startSimulator, type SimFaults, type SimRequest, type SimResponse, type SimRoute, type Simulator, type SimulatorOptions } from './simulator.ts';
+export { breakerOverrides, rateLimitOverrides, retryOverrides } from './settings-schemas.ts';

@@ -2,6 +2,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Default } from 'typebox/value';
 import { ConfigError } from '../../errors/index.ts';
+import { breakerOverrides, rateLimitOverrides, retryOverrides } from '../sdk/settings-schemas.ts';
 import { settingsProblems, type BreakerPolicy, type RateLimit, type RetryPolicy } from '../sdk/index.ts';
 import { isTimeZone } from './time.ts';
 
@@ -26,6 +27,10 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, maxAgeMs: 24 * 60 *
 /** Circuit breaker of a ShipStation target; open for a whole rate-limit window. */
 export const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 5, openMs: 60_000, halfOpenProbes: 1 };
 
+const RateLimitOverrides = rateLimitOverrides(DEFAULT_RATE_LIMIT);
+const RetryOverrides = retryOverrides(DEFAULT_RETRY);
+const BreakerOverrides = breakerOverrides(DEFAULT_BREAKER);
+
 /** Time zone ShipStation V1 writes its timestamps in (they carry no offset). */
 export const DEFAULT_TIME_ZONE = 'America/Los_Angeles';
 
@@ -40,32 +45,6 @@ const TimeZone = Type.String({ minLength: 1, default: DEFAULT_TIME_ZONE, descrip
 const LocationId = Type.String({ pattern: '^loc_[0-9A-HJKMNP-TV-Z]{26}$', description: 'Weft location id (`loc_…`).' });
 
 const FulfilmentKind = Type.Union([Type.Literal('ship'), Type.Literal('ship_from_store'), Type.Literal('pickup_in_store'), Type.Literal('in_store'), Type.Literal('digital')]);
-
-const RateLimitOverrides = Type.Object(
-  {
-    requestsPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Sustained requests per second (default 40/60).' })),
-    burst: Type.Optional(Type.Integer({ minimum: 1, description: `Requests that may go at once after a quiet period (default ${DEFAULT_RATE_LIMIT.burst}).` })),
-    maxConcurrency: Type.Optional(Type.Integer({ minimum: 1, description: `Requests in flight at once (default ${DEFAULT_RATE_LIMIT.maxConcurrency}).` })),
-  },
-  { additionalProperties: false },
-);
-const RetryOverrides = Type.Object(
-  {
-    maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
-    maxAgeMs: Type.Optional(Type.Integer({ minimum: 0 })),
-    baseDelayMs: Type.Optional(Type.Integer({ minimum: 0 })),
-    maxDelayMs: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { additionalProperties: false },
-);
-const BreakerOverrides = Type.Object(
-  {
-    failureThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
-    openMs: Type.Optional(Type.Integer({ minimum: 0 })),
-    halfOpenProbes: Type.Optional(Type.Integer({ minimum: 1 })),
-  },
-  { additionalProperties: false },
-);
 
 /** Settings of a ShipStation target (`targets.<name>` with `connector: "shipstation"`). */
 export const ShipStationTargetSettings = Type.Object(

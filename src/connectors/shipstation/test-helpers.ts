@@ -1,34 +1,12 @@
-import { createIdGenerator } from '../../ports/clock.ts';
-import type { IdKind } from '../../domain/shared/ids.ts';
-import type { ActionCommand, ActionContext, ConnectorLog, HttpClient, IdResolver } from '../sdk/index.ts';
+import { memoryIdResolver } from '../sdk/testing.ts';
+import type { ActionCommand, ActionContext, ConnectorLog, HttpClient } from '../sdk/index.ts';
 
 // What the connector's tests share: a Map-backed IdResolver (the same vendor id always gets the
 // same canonical id, as the hub's cross-reference map does), commands shaped as the router makes
 // them, and an action context over a real HTTP client. Used by *.test.ts only.
 
-/** A Map-backed IdResolver for tests, with the map to inspect. */
-export function memoryIds(): IdResolver & { known: Map<string, string> } {
-  const generator = createIdGenerator();
-  const known = new Map<string, string>();
-  return {
-    known,
-    async ref(kind: IdKind, externalId: string) {
-      const key = `${kind}:${externalId}`;
-      let id = known.get(key);
-      if (id === undefined) {
-        id = generator.next(kind);
-        known.set(key, id);
-      }
-      return id;
-    },
-    async find(kind: IdKind, externalId: string) {
-      return known.get(`${kind}:${externalId}`);
-    },
-    async findIn() {
-      return undefined;
-    },
-  };
-}
+/** A Map-backed IdResolver for tests (the SDK's), with the map to inspect. */
+export const memoryIds = memoryIdResolver;
 
 /** A command as the router makes it from an event: the payload is the event. */
 export function commandOf(action: string, type: string, subject: string, data: unknown, id = 'cmd_01JDZ0000000000000000000AA'): ActionCommand {

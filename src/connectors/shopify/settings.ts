@@ -2,6 +2,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Default } from 'typebox/value';
 import { ConfigError } from '../../errors/index.ts';
+import { breakerOverrides, rateLimitOverrides, retryOverrides } from '../sdk/settings-schemas.ts';
 import { settingsProblems, type BreakerPolicy, type RateLimit, type RetryPolicy } from '../sdk/index.ts';
 
 // Settings of a Shopify shop: `targets.<name>` (Weft writes to the shop through the Admin GraphQL
@@ -25,35 +26,13 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 12, maxAgeMs: 24 * 60 *
 /** Circuit breaker of a Shopify target when its settings give none. */
 export const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 5, openMs: 30_000, halfOpenProbes: 1 };
 
+const RateLimitOverrides = rateLimitOverrides(DEFAULT_RATE_LIMIT);
+const RetryOverrides = retryOverrides(DEFAULT_RETRY);
+const BreakerOverrides = breakerOverrides(DEFAULT_BREAKER);
+
 const ApiVersion = Type.String({ pattern: '^\\d{4}-(01|04|07|10)$', default: DEFAULT_API_VERSION, description: `Admin API version, YYYY-MM of a quarterly release (default ${DEFAULT_API_VERSION}).` });
 const Shop = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: 'The shop\'s myshopify subdomain: `acme-eu` for acme-eu.myshopify.com.' });
 const BaseUrl = Type.String({ pattern: '^https?://[^\\s/?#@]+$', description: 'Replaces https://<shop>.myshopify.com, for the simulator only.' });
-
-const RateLimitOverrides = Type.Object(
-  {
-    requestsPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-    burst: Type.Optional(Type.Integer({ minimum: 1 })),
-    maxConcurrency: Type.Optional(Type.Integer({ minimum: 1 })),
-  },
-  { additionalProperties: false, description: 'Overrides of the request budget.' },
-);
-const RetryOverrides = Type.Object(
-  {
-    maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
-    maxAgeMs: Type.Optional(Type.Integer({ minimum: 0 })),
-    baseDelayMs: Type.Optional(Type.Integer({ minimum: 0 })),
-    maxDelayMs: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { additionalProperties: false, description: 'Overrides of the retry policy.' },
-);
-const BreakerOverrides = Type.Object(
-  {
-    failureThreshold: Type.Optional(Type.Integer({ minimum: 1 })),
-    openMs: Type.Optional(Type.Integer({ minimum: 0 })),
-    halfOpenProbes: Type.Optional(Type.Integer({ minimum: 1 })),
-  },
-  { additionalProperties: false, description: 'Overrides of the circuit breaker.' },
-);
 
 /** Settings of a Shopify target (`targets.<name>` with `connector: "shopify"`). */
 export const ShopifyTargetSettings = Type.Object(

@@ -1,5 +1,4 @@
-import { createIdGenerator } from '../../ports/clock.ts';
-import type { IdKind } from '../../domain/shared/ids.ts';
+import { memoryIdResolver } from '../sdk/testing.ts';
 import type { ActionCommand, ActionContext, HttpClient, IdResolver, MappingContext } from '../sdk/index.ts';
 import { idempotencyKeyOf } from '../sdk/index.ts';
 import { parseSquareSourceSettings, type SquareSourceSettings } from './settings.ts';
@@ -7,29 +6,8 @@ import { parseSquareSourceSettings, type SquareSourceSettings } from './settings
 // Test support for the Square connector's tests (not used by the connector): a Map-backed
 // IdResolver that links like the hub's cross-reference map, source settings, and action contexts.
 
-/** A Map-backed IdResolver: the same (kind, vendor id) always gives the same canonical id. */
-export function memoryIds(): IdResolver & { links: Map<string, string> } {
-  const generator = createIdGenerator();
-  const links = new Map<string, string>();
-  return {
-    links,
-    async ref(kind: IdKind, externalId: string) {
-      const key = `${kind}:${externalId}`;
-      let id = links.get(key);
-      if (id === undefined) {
-        id = generator.next(kind);
-        links.set(key, id);
-      }
-      return id;
-    },
-    async find(kind: IdKind, externalId: string) {
-      return links.get(`${kind}:${externalId}`);
-    },
-    async findIn() {
-      return undefined;
-    },
-  };
-}
+/** A Map-backed IdResolver (the SDK's): the same (kind, vendor id) always gives the same canonical id. */
+export const memoryIds = memoryIdResolver;
 
 /** Source settings for tests; `overrides` replace single fields. */
 export function testSourceSettings(overrides: Record<string, unknown> = {}): SquareSourceSettings {

@@ -54,7 +54,7 @@ describe('SHIP_NOTIFY mapping', () => {
     const [event] = outcome.events as [MappedEvent];
     const data = event.data as Shipment;
     assert.equal(event.type, 'weft.shipment.dispatched.v1');
-    assert.equal(data.id, context.ids.known.get('shipment:33974374'));
+    assert.equal(data.id, context.ids.links.get('shipment:33974374'));
     assert.equal(event.subject, data.id);
     assert.equal(data.orderId, 'ord_01JDY1JX4WHRDD459GQ8H7QEZZ');
     // The group comes from the order enrich fetched: the shipment's advancedOptions is null.
@@ -92,7 +92,7 @@ describe('SHIP_NOTIFY mapping', () => {
     assert.ok(outcome.kind === 'events');
     const data = (outcome.events[0] as MappedEvent).data as Shipment;
     assert.deepEqual(data.externalRefs, [{ system: 'shipstation', id: '9007199254740993' }]);
-    assert.equal(data.id, context.ids.known.get('shipment:9007199254740993'));
+    assert.equal(data.id, context.ids.links.get('shipment:9007199254740993'));
   });
 
   it('reads the group from the shipment when ShipStation includes advancedOptions, summing split items of a line', async () => {

@@ -8,36 +8,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { validateEventData } from '../../../domain/events/validate.ts';
-import type { IdKind } from '../../../domain/shared/ids.ts';
 import { MappingError } from '../../../errors/index.ts';
-import { createIdGenerator } from '../../../ports/clock.ts';
-import { parseJsonExact, type IdResolver, type MappingContext, type MappingOutcome } from '../../sdk/index.ts';
+import { parseJsonExact, type MappingContext, type MappingOutcome } from '../../sdk/index.ts';
 import { shopifyMappings } from './index.ts';
+import { memoryIdResolver } from '../../sdk/testing.ts';
 
 const SHARED = '/work/shared/data/payloads/shopify';
 const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 
-/** A cross-reference map in memory: the same (kind, vendor id) always gives the same canonical id. */
-function memoryIds(): IdResolver & { links: Map<string, string>; link(kind: IdKind, vendorId: string): string } {
-  const generator = createIdGenerator();
-  const links = new Map<string, string>();
-  const ref = (kind: IdKind, vendorId: string): string => {
-    const key = `${kind}:${vendorId}`;
-    let id = links.get(key);
-    if (id === undefined) {
-      id = generator.next(kind);
-      links.set(key, id);
-    }
-    return id;
-  };
-  return {
-    links,
-    link: ref,
-    ref: async (kind, vendorId) => ref(kind, vendorId),
-    find: async (kind, vendorId) => links.get(`${kind}:${vendorId}`),
-    findIn: async () => undefined,
-  };
-}
+/** A cross-reference map in memory (the SDK's): the same (kind, vendor id) always gives the same canonical id. */
+const memoryIds = memoryIdResolver;
 
 function contextOf(ids = memoryIds(), settings: object = {}): MappingContext & { ids: ReturnType<typeof memoryIds> } {
   return { system: 'shopify-us', ids, settings };

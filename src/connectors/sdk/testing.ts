@@ -1,0 +1,33 @@
+import type { IdKind } from '../../domain/shared/ids.ts';
+import { createIdGenerator } from '../../ports/clock.ts';
+import type { IdResolver } from '../../ports/inbound.ts';
+
+// For connectors' tests: a cross-reference map in memory that resolves like the hub's, so a mapping
+// can be tested without a store. Not used at run time.
+
+/** A Map-backed IdResolver: the same (kind, vendor id) always gives the same canonical id. */
+export interface MemoryIdResolver extends IdResolver {
+  /** Every link, by `<kind>:<vendor id>`. */
+  links: Map<string, string>;
+  /** Links a vendor id (to `canonicalId`, or to a new id) as if the hub had seen it; returns the canonical id. */
+  link(kind: IdKind, externalId: string, canonicalId?: string): string;
+}
+
+/** A fresh in-memory resolver. */
+export function memoryIdResolver(): MemoryIdResolver {
+  const generator = createIdGenerator();
+  const links = new Map<string, string>();
+  const link = (kind: IdKind, externalId: string, canonicalId?: string): string => {
+    const key = `${kind}:${externalId}`;
+    const id = canonicalId ?? links.get(key) ?? generator.next(kind);
+    links.set(key, id);
+    return id;
+  };
+  return {
+    links,
+    link,
+    ref: async (kind, externalId) => link(kind, externalId),
+    find: async (kind, externalId) => links.get(`${kind}:${externalId}`),
+    findIn: async () => undefined,
+  };
+}
