@@ -9,6 +9,7 @@ import { isObject } from './inbound/payload.ts';
 import { createCreateFulfillmentAction } from './outbound/create-fulfillment.action.ts';
 import { createSetInventoryAction } from './outbound/set-inventory.action.ts';
 import { createTagOrderAction } from './outbound/tag-order.action.ts';
+import { createNoteOrderAction } from './outbound/note-order.action.ts';
 import { DEFAULT_BREAKER, DEFAULT_RATE_LIMIT, DEFAULT_RETRY, graphqlUrl, type ShopifySourceSettings, type ShopifyTargetSettings } from './settings.ts';
 import { verifyShopifyWebhook } from './webhooks.ts';
 
@@ -33,6 +34,7 @@ export function createShopifyTarget(name: string, settings: ShopifyTargetSetting
       setInventory: createSetInventoryAction({ client, target: name, locations: settings.locations, itemCache: new Map() }),
       createFulfillment: createCreateFulfillmentAction({ client, target: name, locations: settings.locations, notifyCustomer: settings.notifyCustomer }),
       tagOrder: createTagOrderAction({ client, target: name, system: settings.system ?? name }),
+      noteOrder: createNoteOrderAction({ client, target: name }),
     },
     // The client already words Shopify's answers as TargetErrors with the right retryability.
     classify: () => undefined,

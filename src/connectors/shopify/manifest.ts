@@ -21,5 +21,6 @@ export const shopifyManifest: ConnectorManifest = {
     setInventory: { description: 'Sets available stock of a SKU at a location (inventorySetQuantities, @idempotent key)', writes: 'inventory', idempotency: 'key', priority: 'urgent' },
     createFulfillment: { description: 'Creates a fulfilment with tracking through the order\'s fulfillment orders', writes: 'fulfilment', idempotency: 'lookup', priority: 'urgent' },
     tagOrder: { description: 'Tags the Shopify order with its Weft order id (tagsAdd)', writes: 'order', idempotency: 'natural', priority: 'normal' },
+    noteOrder: { description: 'Sets the order note to where the order stands in Weft (orderUpdate): holds, lifted holds, cancellations', writes: 'order', idempotency: 'natural', priority: 'normal' },
   },
 };

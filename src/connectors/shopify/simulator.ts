@@ -90,6 +90,7 @@ interface FoLine {
 interface SimOrder {
   id: string;
   name: string;
+  note: string | null;
   tags: Set<string>;
   fulfillmentOrders: { id: string; locationId: string; status: string; lines: FoLine[] }[];
   fulfillments: { id: string; trackingNumbers: string[]; lines: { id: string; quantity: number }[] }[];
@@ -98,7 +99,7 @@ interface SimOrder {
 /** The simulator's records. */
 export interface ShopifyState {
   levels: { inventoryItemId: string; sku: string; locationId: string; available: number }[];
-  orders: { id: string; name: string; tags: string[]; fulfillments: SimOrder['fulfillments'] }[];
+  orders: { id: string; name: string; note: string | null; tags: string[]; fulfillments: SimOrder['fulfillments'] }[];
   idempotencyKeys: number;
   bucket: { currentlyAvailable: number; maximumAvailable: number };
 }
@@ -106,7 +107,7 @@ export interface ShopifyState {
 // Ids in Shopify's range (> 2^53), so every consumer must keep them exact.
 const ID_BASE = 820982911946154508n;
 const ID_KEYS = new Set(['id', 'order_id', 'customer_id', 'line_item_id', 'product_id', 'variant_id', 'location_id', 'inventory_item_id']);
-const COSTS: Record<string, number> = { WeftFindInventoryItem: 4, WeftInventoryItemSku: 2, WeftSetInventory: 10, WeftFindOrder: 60, WeftCreateFulfillment: 10, WeftTagOrder: 10 };
+const COSTS: Record<string, number> = { WeftFindInventoryItem: 4, WeftInventoryItemSku: 2, WeftSetInventory: 10, WeftFindOrder: 60, WeftCreateFulfillment: 10, WeftTagOrder: 10, WeftNoteOrder: 10 };
 
 /** JSON as Shopify writes it: numeric ids held as digit strings are written as numbers, every digit kept. */
 export function shopifyJson(value: unknown): string {
@@ -273,6 +274,13 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         for (const tag of (variables.tags as string[] | undefined) ?? []) order.tags.add(tag);
         return { data: { tagsAdd: { node: { id: `gid://shopify/Order/${order.id}` }, userErrors: [] } } };
       }
+      case 'WeftNoteOrder': {
+        const input = (variables.input ?? {}) as { id?: unknown; note?: unknown };
+        const order = orders.get(numeric(input.id));
+        if (order === undefined) return { data: { orderUpdate: { order: null, userErrors: userErrors(['id'], 'Order does not exist') } } };
+        order.note = typeof input.note === 'string' ? input.note : null;
+        return { data: { orderUpdate: { order: { id: `gid://shopify/Order/${order.id}`, note: order.note }, userErrors: [] } } };
+      }
       default:
         return { errors: [{ message: `Field '${name}' doesn't exist on type 'QueryRoot'`, extensions: { code: 'undefinedField' } }] };
     }
@@ -319,7 +327,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         const [inventoryItemId, locationId] = key.split('|') as [string, string];
         return { inventoryItemId, sku: items.get(inventoryItemId)?.sku ?? '', locationId, available };
       }),
-      orders: [...orders.values()].map((o) => ({ id: o.id, name: o.name, tags: [...o.tags], fulfillments: o.fulfillments })),
+      orders: [...orders.values()].map((o) => ({ id: o.id, name: o.name, note: o.note, tags: [...o.tags], fulfillments: o.fulfillments })),
       idempotencyKeys: idempotency.size,
       bucket: { currentlyAvailable: Math.floor(leak()), maximumAvailable: limits.maximumAvailable },
     };
@@ -466,6 +474,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       orders.set(id, {
         id,
         name: `#${number}`,
+        note: null,
         tags: new Set(),
         fulfillmentOrders: [{ id: nextId(), locationId, status: 'OPEN', lines: lineItems.map((line) => ({ id: nextId(), lineItemId: line.id, sku: line.sku, remaining: line.quantity })) }],
         fulfillments: [],

@@ -94,6 +94,20 @@ describe('Shopify actions against the simulator', () => {
     assert.deepEqual(fulfillments.map((f) => [f.trackingNumbers, f.lines[0]!.quantity]), [[['00340434161094042557'], 2]]);
   });
 
+  it('noteOrder writes a hold and its lifting into the tagged order\'s note; an untagged order is retryable', async () => {
+    const { order } = await sim.createOrder({ lines: [{ sku: 'JKT-4711-M-NVY', quantity: 1, price: '129.99' }], locationId: shopifyLocation });
+    const orderId = 'ord_01JDRSWVK182VYZ04SXWF6E997';
+    const held = command('noteOrder', 'weft.order.held.v1', { orderId, reason: 'payment_pending', note: 'card review', occurredAt: '2026-11-20T09:14:04.000Z' });
+    await rejectsWith(target.actions.noteOrder!.run(contextOf(http, held)), 'target_unavailable', true);
+    await target.actions.tagOrder!.run(contextOf(http, command('tagOrder', 'weft.order.captured.v1', { id: orderId, externalRefs: [{ system: 'shopify-demo', id: order.id }] })));
+    const noted = await target.actions.noteOrder!.run(contextOf(http, held));
+    assert.equal(noted.status, 'updated');
+    assert.equal(sim.state().orders.find((o) => o.id === order.id)?.note, 'Weft: on hold, payment pending (2026-11-20T09:14:04.000Z) — card review');
+    await target.actions.noteOrder!.run(contextOf(http, command('noteOrder', 'weft.order.hold_lifted.v1', { orderId, occurredAt: '2026-11-20T10:00:00.000Z' })));
+    assert.equal(sim.state().orders.find((o) => o.id === order.id)?.note, 'Weft: hold lifted (2026-11-20T10:00:00.000Z)');
+    await assert.rejects(target.actions.noteOrder!.run(contextOf(http, command('noteOrder', 'weft.order.captured.v1', { id: orderId }))), (error: unknown) => (error as { code?: string }).code === 'command_invalid');
+  });
+
   it('createFulfillment for an order not tagged yet is retryable', async () => {
     const shipment = command('createFulfillment', 'weft.shipment.dispatched.v1', { orderId: 'ord_01JDRSWVK182VYZ04SXWF6E996', fromLocationId: LOC, carrier: 'ups', trackingNumbers: [], trackingUrls: [], lines: [{ sku: 'X', quantity: 1 }] });
     const error = await rejectsWith(target.actions.createFulfillment!.run(contextOf(http, shipment)), 'target_unavailable', true);
