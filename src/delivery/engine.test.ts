@@ -84,6 +84,26 @@ async function statuses(store: Store, ids: readonly string[]): Promise<string[]>
 }
 
 describe('delivery engine', () => {
+  it('lets a later action read the id an earlier receipt linked in the cross-reference map', async () => {
+    const seen: string[][] = [];
+    const target = scriptedTarget('wms', async (context) => {
+      const { step } = context.command.payload as { step: string };
+      if (step === 'release') return { status: 'created', targetId: 'SS-4711', xref: { entity: 'order', canonicalId: 'ord_01JDS0000000000000000000AA' } };
+      seen.push(await context.xrefs.externalIds('ord_01JDS0000000000000000000AA', 'wms'));
+      seen.push([String(await context.xrefs.canonicalId('order', 'wms', 'SS-4711'))]);
+      return { status: 'cancelled' };
+    });
+    const { store, engine, done } = await setup([target]);
+    try {
+      await store.commit({ outbox: [command('x1', 'ord_A', { step: 'release' }, 'wms'), command('x2', 'ord_A', { step: 'cancel' }, 'wms')] });
+      engine.start();
+      await until(async () => (await statuses(store, ['x1', 'x2'])).every((s) => s === 'done'), 'both delivered');
+      assert.deepEqual(seen, [['SS-4711'], ['ord_01JDS0000000000000000000AA']]);
+    } finally {
+      await done();
+    }
+  });
+
   it('delivers each command once with a key derived from its id, in order per key, through retries', async () => {
     const effects = new Map<string, number[]>();
     const failedOnce = new Set<string>();

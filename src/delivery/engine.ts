@@ -1,5 +1,5 @@
 import { CapacityError, TargetError, WeftError } from '../errors/index.ts';
-import { idempotencyKeyOf, type ActionCommand, type DeliveryTarget } from '../ports/connector.ts';
+import { idempotencyKeyOf, type ActionCommand, type DeliveryTarget, type XrefLookup } from '../ports/connector.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { CommandSettlement, Store, StoredCommand, UnitOfWork } from '../ports/store.ts';
 import { classifyFailure, type Failure } from './classify.ts';
@@ -95,6 +95,11 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
   const maxHeld = options.maxHeld ?? 512;
   const stopGraceMs = options.stopGraceMs ?? 10_000;
   const random = options.random ?? Math.random;
+  // Actions read the cross-reference map through this, never the store itself.
+  const xrefs: XrefLookup = {
+    externalIds: async (canonicalId, system) => (await store.xrefsOf(canonicalId)).filter((xref) => xref.system === system).map((xref) => xref.externalId),
+    canonicalId: (entity, system, externalId) => store.resolveXref(entity, system, externalId),
+  };
   // Stopping happens in two phases: `halting` stops claims and dispatches; then, after the grace
   // period, the attempts still in flight are aborted.
   const halting = new AbortController();
@@ -201,6 +206,7 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
         command: actionCommand(command),
         idempotencyKey: idempotencyKeyOf(command.id),
         http: deps.http,
+        xrefs,
         log,
         clock,
         signal: controller.signal,

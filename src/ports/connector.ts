@@ -114,12 +114,24 @@ export interface ConnectorLog {
   error(fields: object, message: string): void;
 }
 
+/**
+ * The cross-reference map, read-only, as an action sees it: which id a system gave a canonical
+ * object (the ShipStation order of a Weft order), recorded from earlier receipts and webhooks.
+ */
+export interface XrefLookup {
+  /** The ids `system` has for a canonical id (usually one), oldest link first. */
+  externalIds(canonicalId: string, system: string): Promise<string[]>;
+  /** The canonical id a system's id is linked to. */
+  canonicalId(entity: string, system: string, externalId: string): Promise<string | undefined>;
+}
+
 /** Everything an action may use. A connector never sees the store, the bus or another connector. */
 export interface ActionContext {
   command: ActionCommand;
   /** Key the target should deduplicate on: the same for every attempt of the command. */
   idempotencyKey: string;
   http: HttpClient;
+  xrefs: XrefLookup;
   log: ConnectorLog;
   clock: Clock;
   /** Aborted when the hub stops or the attempt times out. */

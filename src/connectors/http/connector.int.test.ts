@@ -9,6 +9,7 @@ import type { ActionCommand, ActionContext, ActionResult, DeliveryTarget } from 
 import { startRecordingServer, type RecordedRequest, type RecordingServer } from '../sdk/recording-server.ts';
 import { createHttpTarget } from './connector.ts';
 import { DEFAULT_BREAKER, DEFAULT_RATE_LIMIT, DEFAULT_RETRY, parseHttpTargetSettings } from './settings.ts';
+import { memoryXrefs } from '../sdk/testing.ts';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
 const client = createHttpClient({ timeoutMs: 5000 });
@@ -49,7 +50,7 @@ function command(payload: unknown, overrides: Partial<ActionCommand> = {}): Acti
 
 function context(cmd: ActionCommand): ActionContext {
   const log = { debug: () => {}, info: () => {}, warn: (_fields: object, message: string) => void warnings.push(message), error: () => {} };
-  return { command: cmd, idempotencyKey: `weft-${cmd.id}`, http: client, log, clock: { now: () => NOW }, signal: new AbortController().signal };
+  return { command: cmd, idempotencyKey: `weft-${cmd.id}`, http: client, xrefs: memoryXrefs(), log, clock: { now: () => NOW }, signal: new AbortController().signal };
 }
 
 async function run(t: DeliveryTarget, action: string, cmd: ActionCommand): Promise<ActionResult> {

@@ -10,6 +10,7 @@ import { parseNetSuiteSettings, type NetSuiteSettings } from './settings.ts';
 import { startNetSuiteSimulator, TIMESTAMP_WINDOW_SECONDS, type NetSuiteSimulator } from './simulator.ts';
 import { createNetSuiteSource } from './source.ts';
 import { createNetSuiteTarget } from './target.ts';
+import { memoryXrefs } from '../sdk/testing.ts';
 
 // Polling against the simulator, end to end (order written by the target, invoiced, polled back,
 // mapped, validated), and the simulator's token-based authentication checks.
@@ -35,7 +36,7 @@ const cmd = (action: string, type: string, data?: object): ActionCommand => {
   return { id: `cmd_${action}`, target: 'erp', action, key: 'k', payload: data === undefined ? event : { ...event, data: { ...(event.data as object), ...data } }, attempt: 1, createdAt: '2026-11-22T10:00:00Z', causationId: undefined, traceparent: undefined };
 };
 const log = { debug() {}, info() {}, warn() {}, error() {} };
-const run = (t: DeliveryTarget, c: ActionCommand) => (t.actions[c.action] as NonNullable<DeliveryTarget['actions'][string]>).run({ command: c, idempotencyKey: 'k', http, log, clock: { now: () => clock }, signal });
+const run = (t: DeliveryTarget, c: ActionCommand) => (t.actions[c.action] as NonNullable<DeliveryTarget['actions'][string]>).run({ command: c, idempotencyKey: 'k', http, xrefs: memoryXrefs(), log, clock: { now: () => clock }, signal });
 
 test('poll: changes since the cursor, oldest first, as deliveries the mappings turn into valid events; the cursor moves on', async () => {
   const target = createNetSuiteTarget('erp', { ...settings, connector: 'netsuite' }, { http, signing: { now: () => clock } });

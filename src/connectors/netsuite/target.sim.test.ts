@@ -5,6 +5,7 @@ import { TargetError } from '../../errors/index.ts';
 import { createHttpClient, type ActionCommand, type ActionContext, type DeliveryTarget } from '../sdk/index.ts';
 import { startNetSuiteSimulator, type NetSuiteSimulator } from './simulator.ts';
 import { createNetSuiteTarget } from './target.ts';
+import { memoryXrefs } from '../sdk/testing.ts';
 
 // The actions against the simulator over loopback HTTP: every request is signed and verified,
 // so these also prove the signing matches what the simulator recomputes.
@@ -49,7 +50,7 @@ function command(action: string, type: string, data?: Record<string, unknown>): 
 }
 function context(cmd: ActionCommand): ActionContext {
   const log = { debug() {}, info() {}, warn() {}, error() {} };
-  return { command: cmd, idempotencyKey: `weft-${cmd.id}`, http, log, clock: { now: Date.now }, signal: new AbortController().signal };
+  return { command: cmd, idempotencyKey: `weft-${cmd.id}`, http, xrefs: memoryXrefs(), log, clock: { now: Date.now }, signal: new AbortController().signal };
 }
 const run = (t: DeliveryTarget, cmd: ActionCommand) => (t.actions[cmd.action] as NonNullable<DeliveryTarget['actions'][string]>).run(context(cmd));
 

@@ -17,6 +17,7 @@ export type {
   RateLimit,
   RequestPreview,
   RetryPolicy,
+  XrefLookup,
 } from '../../ports/connector.ts';
 export { idempotencyKeyOf, PRIORITY_CLASSES } from '../../ports/connector.ts';
 export { createHttpClient, MAX_RESPONSE_BODY_BYTES, TRUNCATED_BODY_NOTE, type HttpClientOptions } from './http-client.ts';

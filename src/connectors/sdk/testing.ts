@@ -1,5 +1,6 @@
 import type { IdKind } from '../../domain/shared/ids.ts';
 import { createIdGenerator } from '../../ports/clock.ts';
+import type { XrefLookup } from '../../ports/connector.ts';
 import type { IdResolver } from '../../ports/inbound.ts';
 
 // For connectors' tests: a cross-reference map in memory that resolves like the hub's, so a mapping
@@ -29,5 +30,15 @@ export function memoryIdResolver(): MemoryIdResolver {
     ref: async (kind, externalId) => link(kind, externalId),
     find: async (kind, externalId) => links.get(`${kind}:${externalId}`),
     findIn: async () => undefined,
+  };
+}
+
+/** A cross-reference lookup for action tests: links given as [canonical id, system, entity, external id]. */
+export function memoryXrefs(links: readonly (readonly [canonicalId: string, system: string, entity: string, externalId: string])[] = []): XrefLookup & { add(canonicalId: string, system: string, entity: string, externalId: string): void } {
+  const all = [...links];
+  return {
+    add: (canonicalId, system, entity, externalId) => void all.push([canonicalId, system, entity, externalId]),
+    externalIds: async (canonicalId, system) => all.filter(([c, s]) => c === canonicalId && s === system).map(([, , , externalId]) => externalId),
+    canonicalId: async (entity, system, externalId) => all.find(([, s, e, x]) => s === system && e === entity && x === externalId)?.[0],
   };
 }

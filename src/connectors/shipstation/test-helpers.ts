@@ -1,4 +1,4 @@
-import { memoryIdResolver } from '../sdk/testing.ts';
+import { memoryIdResolver, memoryXrefs } from '../sdk/testing.ts';
 import type { ActionCommand, ActionContext, ConnectorLog, HttpClient } from '../sdk/index.ts';
 
 // What the connector's tests share: a Map-backed IdResolver (the same vendor id always gets the
@@ -27,6 +27,6 @@ export function commandOf(action: string, type: string, subject: string, data: u
 export const quietLog: ConnectorLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The context an action runs in, over `http`. */
-export function actionContext(http: HttpClient, command: ActionCommand, now = () => Date.now()): ActionContext {
-  return { command, idempotencyKey: `weft-${command.id}`, http, log: quietLog, clock: { now }, signal: new AbortController().signal };
+export function actionContext(http: HttpClient, command: ActionCommand, now = () => Date.now(), xrefs: ActionContext['xrefs'] = memoryXrefs()): ActionContext {
+  return { command, idempotencyKey: `weft-${command.id}`, http, xrefs, log: quietLog, clock: { now }, signal: new AbortController().signal };
 }

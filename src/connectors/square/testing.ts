@@ -1,4 +1,4 @@
-import { memoryIdResolver } from '../sdk/testing.ts';
+import { memoryIdResolver, memoryXrefs } from '../sdk/testing.ts';
 import type { ActionCommand, ActionContext, HttpClient, IdResolver, MappingContext } from '../sdk/index.ts';
 import { idempotencyKeyOf } from '../sdk/index.ts';
 import { parseSquareSourceSettings, type SquareSourceSettings } from './settings.ts';
@@ -33,5 +33,5 @@ export function command(action: string, payload: unknown, id = 'cmd_01JDZZZZZZZZ
 
 /** The context the delivery engine would hand an action for `cmd`. */
 export function actionContext(cmd: ActionCommand, http: HttpClient): ActionContext {
-  return { command: cmd, idempotencyKey: idempotencyKeyOf(cmd.id), http, log: silent, clock: { now: () => Date.now() }, signal: new AbortController().signal };
+  return { command: cmd, idempotencyKey: idempotencyKeyOf(cmd.id), http, xrefs: memoryXrefs(), log: silent, clock: { now: () => Date.now() }, signal: new AbortController().signal };
 }

@@ -8,6 +8,7 @@ import { shipStationError } from '../client.ts';
 import { startShipStationSimulator, type ShipStationSimulator } from '../simulator.ts';
 import { createShipStationTarget } from '../target.ts';
 import { actionContext, commandOf } from '../test-helpers.ts';
+import { memoryXrefs } from '../../sdk/testing.ts';
 
 // The two actions against the simulator over real loopback HTTP.
 
@@ -150,6 +151,16 @@ describe('ShipStation actions', () => {
     assert.equal(order?.items.length, 1);
     assert.equal((await run('cancelOrder', cancelled())).status, 'not_open');
     assert.equal(sim.state().orders.length, 1);
+  });
+
+  it('cancels through the ShipStation id the release linked in the cross-reference map, in two requests instead of a scan', async () => {
+    const released = await run('releaseOrder', captured());
+    const xrefs = memoryXrefs([[ORDER_ID, 'warehouse', 'order', released.targetId as string]]);
+    const before = sim.requests();
+    const result = await (target.actions.cancelOrder as DeliveryTarget['actions'][string]).run(actionContext(http, cancelled(), () => clock, xrefs));
+    assert.deepEqual([result.status, result.targetId], ['cancelled', released.targetId]);
+    assert.equal(sim.requests() - before, 2, 'GET /orders/{id}, then the cancelling createorder');
+    assert.equal(sim.state().orders[0]?.orderStatus, 'cancelled');
   });
 
   it('refuses to cancel an order the warehouse already shipped, when the order number is known', async () => {

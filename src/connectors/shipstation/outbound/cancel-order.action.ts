@@ -1,14 +1,16 @@
 import { TargetError } from '../../../errors/index.ts';
 import type { ActionResult, ConnectorAction, HttpClient } from '../../sdk/index.ts';
 import { createShipStationClient, type ShipStationAccount } from '../client.ts';
-import { byNumberPath, byStatusPath, findByOrderNumber, scanOpenOrders, type ListedOrder } from './find-orders.ts';
+import { byNumberPath, byStatusPath, findByIds, findByOrderNumber, scanOpenOrders, type ListedOrder } from './find-orders.ts';
 import { CREATE_ORDER_PATH } from './release-order.action.ts';
 import { cancellationOf } from './payload.ts';
 
 // Cancelling in ShipStation V1 is Create/Update Order with orderStatus "cancelled"; the call takes
 // the whole order, so the action first finds the ShipStation order(s) Weft created and sends each
-// back as it is, cancelled. Accepts weft.order.cancelled.v1 (only the order id: the open orders are
-// searched for our orderKey) or any event whose data is a whole Order (found by its number).
+// back as it is, cancelled. It finds them by the ShipStation id the release's receipt linked in the
+// cross-reference map (one request); failing that, by the order number when the event carries a
+// whole Order, or by searching the open orders for our orderKey (weft.order.cancelled.v1 carries
+// only the order id, and a split order's several ShipStation orders are not linked one by one).
 // Repeating it is harmless: a cancelled order is no longer open, so a retry finds nothing to do.
 
 /** What the action needs besides its context. */
@@ -40,10 +42,13 @@ export function cancelOrderAction(options: CancelOrderOptions): ConnectorAction 
       const { orderId, orderNumber } = cancellationOf(command);
       const client = createShipStationClient(context.http, options.account);
       const lookup = { client, storeId: options.storeId, signal: context.signal, now: () => context.clock.now() };
+      const linked = await context.xrefs.externalIds(orderId, command.target);
       const { found, complete } =
-        orderNumber === undefined
-          ? await scanOpenOrders(lookup, orderId, OPEN_STATUSES, options.scanPages)
-          : { found: await findByOrderNumber(lookup, orderId, orderNumber), complete: true };
+        linked.length > 0
+          ? { found: await findByIds(lookup, orderId, linked), complete: true }
+          : orderNumber === undefined
+            ? await scanOpenOrders(lookup, orderId, OPEN_STATUSES, options.scanPages)
+            : { found: await findByOrderNumber(lookup, orderId, orderNumber), complete: true };
       const open = found.filter(isOpen);
       if (open.length === 0) {
         const shipped = found.find((order) => order.orderStatus === 'shipped');

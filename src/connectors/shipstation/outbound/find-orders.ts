@@ -82,3 +82,15 @@ export async function scanOpenOrders(context: LookupContext, orderId: string, st
   }
   return { found, complete };
 }
+
+/** Our ShipStation orders by their ShipStation ids (as the cross-reference map links them), one request each. */
+export async function findByIds(context: LookupContext, orderId: string, ids: readonly string[]): Promise<ListedOrder[]> {
+  const { client, signal, now } = context;
+  const found: ListedOrder[] = [];
+  for (const id of ids) {
+    if (!/^\d+$/.test(id)) continue;
+    const order = (await client.send(client.prepare('GET', `/orders/${id}`), signal, now())) as ListedOrder;
+    if (isKeyOf(orderId, order.orderKey)) found.push(order);
+  }
+  return found;
+}

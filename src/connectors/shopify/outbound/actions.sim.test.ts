@@ -11,6 +11,7 @@ import { createShopifyTarget } from '../connector.ts';
 import { parseShopifyTargetSettings } from '../settings.ts';
 import { startShopifySimulator, type ShopifySimulator } from '../simulator.ts';
 import { findItemOperation } from './set-inventory.action.ts';
+import { memoryXrefs } from '../../sdk/testing.ts';
 
 const LOC = 'loc_01JD5GQAPENECFSECZP11HYGCP';
 const ORDER = 'ord_01JDY1JX4WHRDD459GQ8H7QEZZ';
@@ -22,7 +23,7 @@ function command(action: string, type: string, data: Record<string, unknown>, id
 }
 
 function contextOf(http: HttpClient, cmd: ActionCommand): ActionContext {
-  return { command: cmd, idempotencyKey: idempotencyKeyOf(cmd.id), http, log: silent, clock: { now: () => 0 }, signal: new AbortController().signal };
+  return { command: cmd, idempotencyKey: idempotencyKeyOf(cmd.id), http, xrefs: memoryXrefs(), log: silent, clock: { now: () => 0 }, signal: new AbortController().signal };
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string, retryable: boolean): Promise<TargetError> {
