@@ -63,8 +63,26 @@ export async function startDemoHub(config: Config, options: { rate: number; anno
       `  warehouse  ShipStation simulator ${warehouse.url}   -> ${hub.url}/webhooks/warehouse`,
       `  Each simulator shows its records at <url>/_sim/state and takes faults at POST <url>/_sim/faults`,
       `  ({"latencyMs": 500, "errorRate": 0.2, "down": true}). The demo's store (${path}) starts empty each run.`,
+      `  Watch the log: curl -H "Authorization: Bearer <admin key>" '${hub.url}/v1/events?limit=20'`,
     ].join('\n'),
   );
+  // What a newcomer wants to see: the systems filling up, in step. A line every 10 s.
+  const say = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const summary = setInterval(() => {
+    const made = traffic.stats();
+    void Promise.all([hub.store.lastPosition(), hub.store.listCommands({ status: 'dead', limit: 100 }), hub.store.listRejections({ status: 'open', limit: 100 })]).then(
+      ([events, dead, rejected]) =>
+        say(
+          `demo: shoppers made ${made.webOrders} web orders (+${made.pickupOrders} pick-up), ${made.posSales} till sales, ${made.customers} sign-ups (${made.duplicateCustomers} twice) | ` +
+            `hub: ${events} events, ${dead.length} dead letters, ${rejected.length} rejections | ` +
+            `ERP: ${erp.records('salesOrder').length} sales orders, ${erp.records('customer').length - 1} customers, ${erp.records('itemFulfillment').length} fulfilments | ` +
+            `warehouse: ${warehouse.state().orders.length} orders, ${warehouse.state().shipments.length} shipped | ` +
+            `web store: ${webshop.state().orders.filter((order) => order.fulfillments.length > 0).length} fulfilled`,
+        ),
+      () => undefined,
+    );
+  }, 10_000);
+  summary.unref();
   let closing: Promise<void> | undefined;
   return {
     url: hub.url,
@@ -73,6 +91,7 @@ export async function startDemoHub(config: Config, options: { rate: number; anno
     traffic,
     close() {
       closing ??= (async () => {
+        clearInterval(summary);
         await traffic.stop();
         await hub.close();
         await estate.close();
