@@ -21,6 +21,8 @@ import type { DeadLetters } from '../delivery/dead-letters.ts';
 import type { Inbound } from '../ingest/inbound.ts';
 import type { Clock } from '../ports/clock.ts';
 import { registerWebhookRoute } from './routes/webhooks.ts';
+import { registerConnectorRoutes } from './routes/v1/connectors/get.ts';
+import type { ConnectorManifest } from '../ports/connector.ts';
 import { registerInboundRejectionRoutes } from './routes/v1/inbound/rejections.ts';
 import type { TargetStatus } from '../delivery/engine.ts';
 
@@ -63,6 +65,8 @@ export interface ApiDeps {
   /** Each source's webhook URL as configured at the vendor, where set (Square signs it). */
   notificationUrls: ReadonlyMap<string, string>;
   clock: Clock;
+  /** Manifests of the connectors Weft ships. */
+  connectors: readonly ConnectorManifest[];
 }
 
 /** Tuning of the API server; the composition root fills it from config. */
@@ -171,6 +175,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerCommandRoutes(app, deps.store);
   registerWebhookRoute(app, { inbound: deps.inbound, clock: deps.clock, notificationUrls: deps.notificationUrls });
   registerInboundRejectionRoutes(app, deps.inbound);
+  registerConnectorRoutes(app, deps.connectors);
 
   await app.ready();
   return {

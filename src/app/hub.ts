@@ -10,6 +10,7 @@ import { createDeadLetters, type DeadLetters } from '../delivery/dead-letters.ts
 import { createDeliveryEngine } from '../delivery/engine.ts';
 import { createRouter, type Router } from '../delivery/router.ts';
 import { buildRoutes, buildSources, buildTargets } from './targets.ts';
+import { connectorModules } from './connectors.ts';
 import { createInbound } from '../ingest/inbound.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
@@ -114,7 +115,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const notificationUrls = new Map(Object.entries(config.sources).flatMap(([name, source]) => (source.notificationUrl ? [[name, source.notificationUrl] as const] : [])));
 
   const api = await buildApi(
-    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock },
+    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest) },
     {
       bodyLimitBytes: config.http.bodyLimitBytes,
       requestTimeoutMs: config.http.requestTimeoutMs,

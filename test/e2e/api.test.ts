@@ -254,6 +254,8 @@ describe('operations endpoints', () => {
       '/openapi.json',
       '/v1/commands',
       '/v1/commands/{id}',
+      '/v1/connectors',
+      '/v1/connectors/{name}',
       '/v1/dead-letters',
       '/v1/dead-letters/discard',
       '/v1/dead-letters/replay',

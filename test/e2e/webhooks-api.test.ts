@@ -108,3 +108,19 @@ describe('POST /webhooks/{source}', () => {
     assert.equal(((await call('GET', `/v1/inbound/rejections/${id}`)).body.rejection as { status: string }).status, 'discarded');
   });
 });
+
+describe('GET /v1/connectors', () => {
+  it('lists every connector from its manifest, and shows one with its topics, actions and settings schema', async () => {
+    const list = await call('GET', '/v1/connectors');
+    assert.equal(list.status, 200);
+    const names = (list.body.connectors as { name: string }[]).map((c) => c.name).sort();
+    assert.deepEqual(names, ['http', 'netsuite', 'shipstation', 'shopify', 'square']);
+    const shopify = (await call('GET', '/v1/connectors/shopify')).body.connector as { systemType: string; topics: Record<string, string>; actions: Record<string, { idempotency: string }>; settings: { type?: string; properties?: object } };
+    assert.equal(shopify.systemType, 'storefront');
+    assert.ok('orders/create' in shopify.topics);
+    assert.equal(shopify.actions.setInventory?.idempotency, 'key');
+    assert.equal(typeof shopify.settings, 'object', 'the settings schema is JSON Schema');
+    assert.equal((await call('GET', '/v1/connectors/nope')).status, 404);
+    assert.equal((await fetch(`${hub.url}/v1/connectors`)).status, 401, 'a key is needed');
+  });
+});
