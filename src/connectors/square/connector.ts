@@ -11,6 +11,7 @@ import { createCustomerAction } from './outbound/customer.action.ts';
 import { adjustInventoryAction, setInventoryCountAction } from './outbound/inventory.action.ts';
 import { DEFAULT_BREAKER, DEFAULT_RATE_LIMIT, DEFAULT_RETRY, parseSquareSourceSettings, parseSquareTargetSettings } from './settings.ts';
 import { verifySquareWebhook } from './webhooks.ts';
+import { locationMapping } from './inbound/location.mapping.ts';
 
 // Builds Square sources (webhooks in, enriched by API reads) and targets (stock and customers out)
 // from their settings. Settings are checked here, so a bad config stops Weft at start-up.
@@ -28,6 +29,8 @@ export const squareMappings = {
   'customer.updated': customerUpdatedMapping,
   'customer.deleted': customerDeletedMapping,
   'loyalty.account.created': loyaltyAccountCreatedMapping,
+  'location.created': locationMapping,
+  'location.updated': locationMapping,
 } as const;
 
 /** A Square source named `name`. */

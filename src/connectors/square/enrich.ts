@@ -7,10 +7,12 @@ import type { SquareSourceSettings } from './settings.ts';
 // What Square's webhooks leave out, fetched before mapping: order.created / order.updated carry only
 // {order_id, state, version}, so the order is read with RetrieveOrder (GET /v2/orders/{id}); order
 // lines and inventory counts name catalog variations, whose SKUs are read with BatchRetrieveCatalog-
-// Objects (POST /v2/catalog/batch-retrieve) unless the source uses Square's ids as SKUs. Any failure
+// Objects (POST /v2/catalog/batch-retrieve) unless the source uses Square's ids as SKUs; location
+// webhooks carry only the id, so the location is read with RetrieveLocation. Any failure
 // is a retryable `source_unavailable`, so the webhook is not acknowledged and Square sends it again.
 
 const ORDER_TOPICS = new Set(['order.created', 'order.updated']);
+const LOCATION_TOPICS = new Set(['location.created', 'location.updated']);
 
 function unavailable(what: string, cause: unknown): WeftError {
   const detail = cause instanceof Error ? cause.message : String(cause);
@@ -71,6 +73,21 @@ export function createEnrich(settings: SquareSourceSettings, now: () => number =
       }
       const enrichment: Enrichment = { order, skus };
       return { ...delivery, payload: { ...envelope, [ENRICHMENT_KEY]: enrichment } };
+    }
+    if (LOCATION_TOPICS.has(delivery.topic)) {
+      // location.created / location.updated carry {type: "location", id} only.
+      const data = isObject(envelope.data) ? envelope.data : {};
+      const locationId = typeof data.id === 'string' ? data.id : typeof envelope.location_id === 'string' ? envelope.location_id : undefined;
+      if (locationId === undefined) return delivery; // the mapping reports the missing id
+      try {
+        const path = `/v2/locations/${encodeURIComponent(locationId)}`;
+        const answer = (await send(context.http, settings, buildRequest(settings, 'GET', path), 'GET /v2/locations/{location_id}', now, context.signal)) as { location?: unknown };
+        if (!isObject(answer.location)) throw new Error('the answer has no location');
+        const enrichment: Enrichment = { location: answer.location, skus: {} };
+        return { ...delivery, payload: { ...envelope, [ENRICHMENT_KEY]: enrichment } };
+      } catch (error) {
+        throw unavailable(`RetrieveLocation ${locationId} failed`, error);
+      }
     }
     if (delivery.topic === 'inventory.count.updated' && fetchSkus) {
       const data = isObject(envelope.data) ? envelope.data : {};

@@ -10,7 +10,7 @@ export const squareManifest: ConnectorManifest = {
   name: 'square',
   displayName: `Square (REST API ${DEFAULT_SQUARE_VERSION})`,
   systemType: 'pos',
-  reads: ['order', 'payment', 'refund', 'inventory', 'customer'],
+  reads: ['order', 'payment', 'refund', 'inventory', 'customer', 'location'],
   writes: ['inventory', 'customer'],
   auth: {
     method: 'OAuth 2.0 or personal access token, sent as `Authorization: Bearer`, with the `Square-Version` header',
@@ -32,6 +32,8 @@ export const squareManifest: ConnectorManifest = {
     'customer.updated': 'weft.customer.updated.v1',
     'customer.deleted': 'ignored: a directory deletion is not an erasure request',
     'loyalty.account.created': 'weft.customer.updated.v1 (loyalty membership)',
+    'location.created': 'weft.location.upserted.v1 (after RetrieveLocation)',
+    'location.updated': 'weft.location.upserted.v1 (after RetrieveLocation)',
   },
   actions: {
     setInventoryCount: { description: 'PHYSICAL_COUNT of a SKU at a location from weft.inventory.counted.v1 / position_reported.v1', writes: 'inventory', idempotency: 'key', priority: 'urgent' },

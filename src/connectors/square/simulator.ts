@@ -18,12 +18,24 @@ export interface SimVariation {
   price: SqMoney;
 }
 
+/** A seller location (a store with its till). */
+export interface SimLocation {
+  id: string;
+  name: string;
+  currency: string;
+  /** IANA time zone (default America/Los_Angeles). */
+  timezone?: string;
+  /** Square's address fields (address_line_1, locality, administrative_district_level_1, postal_code, country). */
+  address?: Record<string, string>;
+  status?: 'ACTIVE' | 'INACTIVE';
+}
+
 /** Options of startSquareSimulator; everything has a default. */
 export interface SquareSimulatorOptions {
   accessToken?: string;
   signatureKey?: string;
   merchantId?: string;
-  locations?: { id: string; name: string; currency: string }[];
+  locations?: SimLocation[];
   catalog?: SimVariation[];
   /** Token bucket of the API: sustained requests per second and burst (default 100 / 100). */
   rateLimit?: { requestsPerSecond: number; burst: number };
@@ -58,6 +70,8 @@ export interface SquareSimulator extends Simulator {
   /** Sends one signed webhook (`data` is the envelope's `data`) to `url`, signed for `notificationUrl`. */
   sendWebhook(url: string, notificationUrl: string, type: string, data: unknown): Promise<SentWebhook>;
   /** Rings up a sale at the till and notifies the subscriptions (order.created, payment.created, inventory.count.updated). */
+  /** Changes a location as the Seller Dashboard would and sends location.updated to the subscriptions. */
+  updateLocation(id: string, changes: Partial<Pick<SimLocation, 'name' | 'status' | 'address' | 'timezone'>>): Promise<SentWebhook[]>;
   createSale(sale: { locationId?: string; lines: { sku: string; quantity: number }[]; customerId?: string; tender?: 'CARD' | 'CASH'; taxPercentage?: string }): Promise<{ order: Record<string, unknown>; payment: Record<string, unknown>; webhooks: SentWebhook[] }>;
   state(): SquareSimState;
 }
@@ -99,7 +113,19 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
   const merchantId = options.merchantId ?? 'ML7SIMMERCHANT';
   const now = options.now ?? Date.now;
   const iso = () => new Date(now()).toISOString();
-  const locations = options.locations ?? [{ id: 'L8SIMSTORE001', name: 'Sim Store', currency: 'USD' }];
+  const locations: SimLocation[] = (options.locations ?? [{ id: 'L8SIMSTORE001', name: 'Sim Store', currency: 'USD' }]).map((l) => ({ ...l }));
+  const locationObject = (l: SimLocation) => ({
+    id: l.id,
+    name: l.name,
+    currency: l.currency,
+    status: l.status ?? 'ACTIVE',
+    timezone: l.timezone ?? 'America/Los_Angeles',
+    type: 'PHYSICAL',
+    country: l.address?.country ?? 'US',
+    ...(l.address === undefined ? {} : { address: l.address }),
+    merchant_id: merchantId,
+    business_name: l.name,
+  });
   const catalog = options.catalog ?? DEFAULT_CATALOG;
   const limit = options.rateLimit ?? { requestsPerSecond: 100, burst: 100 };
   const orders = new Map<string, Record<string, unknown>>();
@@ -159,7 +185,15 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
   };
 
   const routes = [
-    { method: 'GET', path: '/v2/locations', handle: guarded(() => ({ status: 200, body: { locations: locations.map((l) => ({ id: l.id, name: l.name, currency: l.currency, status: 'ACTIVE', merchant_id: merchantId })) } })) },
+    { method: 'GET', path: '/v2/locations', handle: guarded(() => ({ status: 200, body: { locations: locations.map(locationObject) } })) },
+    {
+      method: 'GET',
+      path: '/v2/locations/:id',
+      handle: guarded((request: SimRequest) => {
+        const location = locations.find((l) => l.id === request.params.id);
+        return location === undefined ? squareError(404, `Location ${request.params.id} not found.`, 'NOT_FOUND') : { status: 200, body: { location: locationObject(location) } };
+      }),
+    },
     {
       method: 'GET',
       path: '/v2/orders/:id',
@@ -327,6 +361,12 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
     sendWebhook,
     subscribe(subscription) {
       subscriptions.push({ url: subscription.url, notificationUrl: subscription.notificationUrl ?? subscription.url, types: subscription.types ?? [] });
+    },
+    async updateLocation(id, changes) {
+      const location = locations.find((l) => l.id === id);
+      if (location === undefined) throw new Error(`no location ${id}`);
+      Object.assign(location, changes);
+      return notify('location.updated', { type: 'location', id });
     },
     async createSale(sale) {
       const location = locations.find((l) => l.id === (sale.locationId ?? locations[0]?.id));

@@ -57,6 +57,30 @@ test('a till sale arrives as signed webhooks that verify, enrich and map to a va
   assert.equal((events[3]?.data as { onHand: number }).onHand, -2, 'stock taken off by the sale (none was counted in first)');
 });
 
+test('a location change arrives as a signed location.updated that enriches with RetrieveLocation into a valid location', async () => {
+  receiver.requests.length = 0;
+  sim.subscribe({ url: `${receiver.url}/webhooks/pos-us`, notificationUrl: NOTIFICATION_URL, types: ['location.updated'] });
+  const sent = await sim.updateLocation('L8SIMSTORE001', { name: 'Sim Store Downtown', address: { address_line_1: '500 Market St', locality: 'San Francisco', administrative_district_level_1: 'CA', postal_code: '94105', country: 'US' } });
+  assert.ok(sent.length >= 1);
+  const source = createSquareSource('pos-us', sourceSettings());
+  const ids = memoryIds();
+  const request = receiver.requests.find((r) => JSON.parse(r.body.toString('utf8')).type === 'location.updated');
+  assert.ok(request, 'the webhook reached the receiver');
+  const delivery = source.verify({ headers: request.headers, rawBody: request.body, notificationUrl: NOTIFICATION_URL, requestUrl: request.url, receivedAtMs: Date.now() });
+  const enriched = (await source.enrich?.(delivery, enrichContext())) ?? delivery;
+  const outcome = await source.mappings['location.updated']?.map(enriched.payload, { system: 'pos-us', ids, settings: source.settings });
+  assert.equal(outcome?.kind, 'events');
+  if (outcome?.kind !== 'events') return;
+  const [event] = outcome.events;
+  assert.equal(event?.type, 'weft.location.upserted.v1');
+  assert.ok(validateEventData(event?.type ?? '', event?.subject ?? '', event?.data).ok);
+  const location = event?.data as { id: string; name: string; address: { line1: string; region: string }; timezone: string; channels: string[] };
+  assert.equal(location.id, await ids.find('location', 'L8SIMSTORE001'), 'the same Weft location as the till\'s orders');
+  assert.deepEqual([location.name, location.address.line1, location.address.region, location.timezone, location.channels], ['Sim Store Downtown', '500 Market St', 'CA', 'America/Los_Angeles', ['pos']]);
+  // Without the enrichment the mapping says what is missing instead of guessing.
+  await assert.rejects(source.mappings['location.updated']?.map(delivery.payload, { system: 'pos-us', ids, settings: source.settings }) ?? Promise.resolve(), /RetrieveLocation/);
+});
+
 test('enrich fails retryably when Square cannot give the order (unknown id, or Square down)', async () => {
   const source = createSquareSource('pos-us', sourceSettings());
   const delivery = { topic: 'order.updated', deliveryId: 'e1', payload: { type: 'order.updated', event_id: 'e1', data: { id: 'NOPE', object: { order_updated: { order_id: 'NOPE', state: 'OPEN' } } } } };

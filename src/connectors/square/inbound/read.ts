@@ -20,6 +20,8 @@ export const ENRICHMENT_KEY = '_weft';
 /** What `enrich` adds to an envelope: the full order, and SKUs of catalog variations by their id. */
 export interface Enrichment {
   order?: Json;
+  /** The location of a location.created / location.updated webhook (RetrieveLocation). */
+  location?: Json;
   skus: Record<string, string>;
 }
 
