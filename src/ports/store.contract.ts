@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import type { NewEvent, Store, StoreOptions, UnitOfWork } from './store.ts';
 import { outboxContract } from './store-outbox.contract.ts';
 import { inboundContract } from './store-inbound.contract.ts';
+import { processContract } from './store-process.contract.ts';
 
 // The one contract every store adapter passes. Run it from the adapter's own test file with a
 // factory that opens the adapter; the same `name` must reopen the same database.
@@ -243,6 +244,7 @@ export function storeContract(adapter: string, openStore: OpenStore): void {
 
     outboxContract(fresh);
     inboundContract(fresh);
+    processContract(fresh, openStore);
 
     it('fires durable timers once when due, unless cancelled', async () => {
       const store = await fresh();

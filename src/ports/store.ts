@@ -298,6 +298,88 @@ export interface SourceCursor {
   cursor: string;
 }
 
+/** A running (or finished) process instance: one per process and business key. */
+export interface ProcessInstance {
+  /** Process name (`order-to-cash`). */
+  process: string;
+  /** Business key (an order id). */
+  key: string;
+  /** Version of the process definition the instance started on; it finishes on it. */
+  definitionVersion: number;
+  /** Current state (`awaiting_payment`). */
+  state: string;
+  /** What the process keeps between steps (JSON). */
+  data: unknown;
+  /** Whether the instance reached a final state. */
+  finished: boolean;
+  /** Number of transitions taken; a write must name the one it read (compare-and-set). */
+  seq: number;
+  /** When it started (ISO 8601 UTC). */
+  startedAt: string;
+  /** When it last moved (ISO 8601 UTC). */
+  updatedAt: string;
+}
+
+/** Writing a process instance: its new state, if it still is at `expectSeq` (0 = must not exist yet). */
+export interface ProcessWrite {
+  instance: ProcessInstance;
+  expectSeq: number;
+}
+
+/** One step a process instance took, kept as its history. */
+export interface ProcessTransition {
+  process: string;
+  key: string;
+  /** The instance's seq after this step (1 for the first). */
+  seq: number;
+  from: string | undefined;
+  to: string;
+  /** What moved it: an event type, `timer:<name>` or `task:<kind>`. */
+  cause: string;
+  /** Id of the event, timer or task that moved it. */
+  causeId: string;
+  /** When (ISO 8601 UTC). */
+  at: string;
+}
+
+/** Where a task for a person stands. */
+export type TaskStatus = 'open' | 'claimed' | 'resolved' | 'cancelled';
+
+/** A task for a person: an exception a process cannot decide alone (stock mismatch, payment review). */
+export interface ProcessTask {
+  /** Task id (`tsk_…`). */
+  id: string;
+  process: string;
+  key: string;
+  /** What kind of decision (`stock_mismatch`). */
+  kind: string;
+  /** One line for the queue. */
+  title: string;
+  /** The decisions the process can follow (`backorder`, `cancel_line`, ...). */
+  options: string[];
+  /** What the person needs to decide (JSON). */
+  data: unknown;
+  status: TaskStatus;
+  /** Who claimed it (an API key id). */
+  claimedBy: string | undefined;
+  /** The chosen option, once resolved. */
+  decision: string | undefined;
+  /** Why, in the person's words. */
+  note: string | undefined;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A change of a task's status (claim, resolve, cancel); applied only from the status named. */
+export interface TaskUpdate {
+  id: string;
+  from: TaskStatus;
+  to: TaskStatus;
+  claimedBy?: string;
+  decision?: string;
+  note?: string;
+}
+
 /** Filter of the outbox listing; every field narrows. */
 export interface CommandFilter {
   status?: CommandStatus;
@@ -371,6 +453,14 @@ export interface UnitOfWork {
   resolveRejections?: readonly RejectionResolution[];
   /** Polling cursors to record. */
   cursors?: readonly SourceCursor[];
+  /** Process instances to write (compare-and-set on their seq). */
+  processes?: readonly ProcessWrite[];
+  /** Process steps to record as history. */
+  transitions?: readonly ProcessTransition[];
+  /** Tasks to open. */
+  tasks?: readonly ProcessTask[];
+  /** Task status changes (applied only when the task has the status `from`; otherwise `task_conflict`). */
+  taskUpdates?: readonly TaskUpdate[];
   /** Timers to schedule. */
   timers?: readonly Timer[];
   /** Timers to cancel (by id). */
@@ -387,7 +477,9 @@ export type CommitResult =
   | { status: 'version_conflict'; subject: string; expected: number; actual: number }
   | { status: 'event_conflict'; id: string; source: string }
   | { status: 'xref_conflict'; reference: CrossReference; existingCanonicalId: string }
-  | { status: 'checkpoint_conflict'; consumer: string; expected: number; actual: number };
+  | { status: 'checkpoint_conflict'; consumer: string; expected: number; actual: number }
+  | { status: 'process_conflict'; process: string; key: string; expected: number; actual: number }
+  | { status: 'task_conflict'; id: string; expected: TaskStatus; actual: TaskStatus | undefined };
 
 /** An API key as stored: only a hash of its secret is kept. */
 export interface ApiKeyRecord {
@@ -490,6 +582,16 @@ export interface Store {
   rejection(id: string): Promise<StoredInboundRejection | undefined>;
   /** A source's polling cursor, undefined before its first poll. */
   sourceCursor(source: string): Promise<string | undefined>;
+  /** A process instance, undefined when the key never started the process. */
+  processInstance(process: string, key: string): Promise<ProcessInstance | undefined>;
+  /** Every process instance of a business key (one per process). */
+  processInstancesOf(key: string): Promise<ProcessInstance[]>;
+  /** The steps of a process instance, in order. */
+  processTransitions(process: string, key: string): Promise<ProcessTransition[]>;
+  /** Tasks, newest first; every option narrows. */
+  listTasks(options: { status?: TaskStatus; process?: string; key?: string; kind?: string; limit: number }): Promise<ProcessTask[]>;
+  /** One task. */
+  task(id: string): Promise<ProcessTask | undefined>;
 
   /** Pending timers due at `now`, earliest first. */
   dueTimers(options: { now: string; limit: number }): Promise<Timer[]>;

@@ -37,3 +37,18 @@ export function rejectionListing(filter: Parameters<Store['listRejections']>[0],
   if (filter.before !== undefined) add(`seq < (SELECT seq FROM ${table} WHERE id = ?)`, filter.before);
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
+
+/** The WHERE clause of a task listing; every option narrows. */
+export function taskListing(filter: Parameters<Store['listTasks']>[0], placeholder: (n: number) => string): { where: string; params: string[] } {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  const add = (sql: string, value: string): void => {
+    params.push(value);
+    clauses.push(sql.replace('?', placeholder(params.length)));
+  };
+  if (filter.status !== undefined) add('status = ?', filter.status);
+  if (filter.process !== undefined) add('process = ?', filter.process);
+  if (filter.key !== undefined) add('key = ?', filter.key);
+  if (filter.kind !== undefined) add('kind = ?', filter.kind);
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}

@@ -11,6 +11,10 @@ import type {
   CrossReference,
   NewEvent,
   OutboxCommand,
+  ProcessInstance,
+  ProcessTask,
+  ProcessTransition,
+  TaskStatus,
   Timer,
   UnitOfWork,
 } from '../ports/store.ts';
@@ -89,6 +93,10 @@ export interface BatchSnapshot {
   xrefs: ReadonlyMap<string, string>;
   /** Position of every consumer a unit expects (absent = 0). */
   checkpoints: ReadonlyMap<string, number>;
+  /** By `snapshotKey(process, key)`, the seq of every process instance a unit writes (absent = no instance). */
+  processes: ReadonlyMap<string, number>;
+  /** Status of every task a unit opens or updates (absent = no such task). */
+  tasks: ReadonlyMap<string, TaskStatus>;
 }
 
 /** What the batch needs to read: collected from the units before the snapshot is taken. */
@@ -98,6 +106,18 @@ export interface SnapshotRequest {
   events: { source: string; id: string }[];
   xrefs: { entity: string; system: string; externalId: string }[];
   checkpoints: string[];
+  processes: { process: string; key: string }[];
+  /** Ids of the tasks units open or update. */
+  tasks: string[];
+}
+
+/** A task's status change as the writer applies it: the units' updates of one task folded into one (undefined fields keep the stored value). */
+export interface TaskChange {
+  id: string;
+  status: TaskStatus;
+  claimedBy: string | undefined;
+  decision: string | undefined;
+  note: string | undefined;
 }
 
 /** A timer operation, applied in order. */
@@ -120,6 +140,14 @@ export interface BatchPlan {
   rejections: InboundRejection[];
   resolutions: RejectionResolution[];
   cursors: Map<string, string>;
+  /** Final state of every process instance written, by `snapshotKey(process, key)` (times normalised). */
+  processes: Map<string, ProcessInstance>;
+  /** Transitions to add (first of each (process, key, seq) in the batch; an existing row wins). */
+  transitions: ProcessTransition[];
+  /** Tasks to insert, in order (ids new to the store and the batch; times normalised). */
+  tasks: ProcessTask[];
+  /** Status changes, one per task, applied after the inserts, stamped with the commit time. */
+  taskChanges: Map<string, TaskChange>;
   timers: TimerOp[];
 }
 
@@ -133,9 +161,11 @@ export function snapshotKey(...parts: string[]): string {
 
 /** The rows a batch of units reads before it can be decided. */
 export function snapshotRequest(units: readonly PlannableUnit[]): SnapshotRequest {
-  const request: SnapshotRequest = { idempotency: [], subjects: [], events: [], xrefs: [], checkpoints: [] };
+  const request: SnapshotRequest = { idempotency: [], subjects: [], events: [], xrefs: [], checkpoints: [], processes: [], tasks: [] };
   const subjects = new Set<string>();
   const consumers = new Set<string>();
+  const processes = new Map<string, { process: string; key: string }>();
+  const tasks = new Set<string>();
   for (const unit of units) {
     if (unit.idempotency) request.idempotency.push({ scope: unit.idempotency.scope, key: unit.idempotency.key });
     for (const expectation of unit.expect ?? []) subjects.add(expectation.subject);
@@ -145,9 +175,14 @@ export function snapshotRequest(units: readonly PlannableUnit[]): SnapshotReques
     }
     for (const xref of unit.xrefs ?? []) request.xrefs.push({ entity: xref.entity, system: xref.system, externalId: xref.externalId });
     for (const expectation of unit.expectCheckpoints ?? []) consumers.add(expectation.consumer);
+    for (const { instance } of unit.processes ?? []) processes.set(snapshotKey(instance.process, instance.key), { process: instance.process, key: instance.key });
+    for (const task of unit.tasks ?? []) tasks.add(task.id);
+    for (const update of unit.taskUpdates ?? []) tasks.add(update.id);
   }
   request.subjects = [...subjects];
   request.checkpoints = [...consumers];
+  request.processes = [...processes.values()];
+  request.tasks = [...tasks];
   return request;
 }
 
@@ -175,6 +210,10 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     rejections: [],
     resolutions: [],
     cursors: new Map(),
+    processes: new Map(),
+    transitions: [],
+    tasks: [],
+    taskChanges: new Map(),
     timers: [],
   };
   // Overlays: what earlier units of this batch have written, on top of the snapshot.
@@ -184,6 +223,9 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
   const events = new Map(snapshot.events);
   const xrefs = new Map(snapshot.xrefs);
   const checkpoints = new Map(snapshot.checkpoints);
+  const processSeqs = new Map(snapshot.processes);
+  const taskStatuses = new Map(snapshot.tasks);
+  const transitionKeys = new Set<string>();
   let position = snapshot.lastPosition;
 
   for (const unit of units) {
@@ -211,6 +253,27 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     for (const expectation of unit.expectCheckpoints ?? []) {
       const actual = checkpoints.get(expectation.consumer) ?? 0;
       if (actual !== expectation.position) return { status: 'checkpoint_conflict', consumer: expectation.consumer, expected: expectation.position, actual };
+    }
+    // Process instances: compare-and-set on seq; a second write of the same instance in the unit sees the first.
+    const localSeqs = new Map<string, number>();
+    for (const { instance, expectSeq } of unit.processes ?? []) {
+      const key = snapshotKey(instance.process, instance.key);
+      const actual = localSeqs.get(key) ?? processSeqs.get(key) ?? 0;
+      if (actual !== expectSeq) return { status: 'process_conflict', process: instance.process, key: instance.key, expected: expectSeq, actual };
+      localSeqs.set(key, instance.seq);
+    }
+    // Tasks: an id already stored (or opened earlier) keeps its row; an update applies only from the status it names.
+    const localStatuses = new Map<string, TaskStatus>();
+    const newTasks: ProcessTask[] = [];
+    for (const task of unit.tasks ?? []) {
+      if (localStatuses.has(task.id) || taskStatuses.has(task.id)) continue;
+      localStatuses.set(task.id, task.status);
+      newTasks.push({ ...task, createdAt: normalizeTime(task.createdAt), updatedAt: normalizeTime(task.updatedAt) });
+    }
+    for (const update of unit.taskUpdates ?? []) {
+      const actual = localStatuses.get(update.id) ?? taskStatuses.get(update.id);
+      if (actual !== update.from) return { status: 'task_conflict', id: update.id, expected: update.from, actual };
+      localStatuses.set(update.id, update.to);
     }
     // Decide everything before writing anything, so a conflict late in the unit leaves no trace.
     const newXrefs: CrossReference[] = [];
@@ -278,6 +341,29 @@ export function planBatch(units: readonly PlannableUnit[], snapshot: BatchSnapsh
     for (const rejection of unit.rejections ?? []) plan.rejections.push({ ...rejection, receivedAt: normalizeTime(rejection.receivedAt) });
     plan.resolutions.push(...(unit.resolveRejections ?? []));
     for (const cursor of unit.cursors ?? []) plan.cursors.set(cursor.source, cursor.cursor);
+    for (const { instance } of unit.processes ?? []) {
+      const key = snapshotKey(instance.process, instance.key);
+      processSeqs.set(key, instance.seq);
+      plan.processes.set(key, { ...instance, startedAt: normalizeTime(instance.startedAt), updatedAt: normalizeTime(instance.updatedAt) });
+    }
+    for (const transition of unit.transitions ?? []) {
+      const key = snapshotKey(transition.process, transition.key, String(transition.seq));
+      if (transitionKeys.has(key)) continue;
+      transitionKeys.add(key);
+      plan.transitions.push({ ...transition, at: normalizeTime(transition.at) });
+    }
+    for (const [id, status] of localStatuses) taskStatuses.set(id, status);
+    plan.tasks.push(...newTasks);
+    for (const update of unit.taskUpdates ?? []) {
+      const before = plan.taskChanges.get(update.id);
+      plan.taskChanges.set(update.id, {
+        id: update.id,
+        status: update.to,
+        claimedBy: update.claimedBy ?? before?.claimedBy,
+        decision: update.decision ?? before?.decision,
+        note: update.note ?? before?.note,
+      });
+    }
     for (const timer of unit.timers ?? []) plan.timers.push({ op: 'schedule', timer: { ...timer, dueAt: normalizeTime(timer.dueAt) } });
     for (const id of unit.cancelTimers ?? []) plan.timers.push({ op: 'cancel', id });
     for (const id of unit.firedTimers ?? []) plan.timers.push({ op: 'fire', id });

@@ -1,4 +1,17 @@
-import type { ApiKeyRecord, DeliveryAttempt, DeliveryReceipt, StoredAuditEntry, StoredCommand, StoredEvent, StoredInboundRejection, Timer } from '../ports/store.ts';
+import type {
+  ApiKeyRecord,
+  DeliveryAttempt,
+  DeliveryReceipt,
+  ProcessInstance,
+  ProcessTask,
+  ProcessTransition,
+  StoredAuditEntry,
+  StoredCommand,
+  StoredEvent,
+  StoredInboundRejection,
+  TaskStatus,
+  Timer,
+} from '../ports/store.ts';
 
 // Row shapes shared by the adapters (both use the same column names) and their mapping to the
 // port's types. Drivers differ only in how they hand back times and JSON, handled here.
@@ -193,6 +206,97 @@ export function rejectionFromRow(row: RejectionRow): StoredInboundRejection {
     receivedAt: iso(row.received_at),
     status: row.status,
     resolvedAt: row.resolved_at === null ? undefined : iso(row.resolved_at),
+  };
+}
+
+/** A `process_instances` row. */
+export interface ProcessInstanceRow {
+  process: string;
+  key: string;
+  definition_version: number | string;
+  state: string;
+  data: Json;
+  /** 0/1 in SQLite, boolean in PostgreSQL. */
+  finished: number | boolean;
+  seq: number | string;
+  started_at: Time;
+  updated_at: Time;
+}
+
+/** Maps a `process_instances` row to a process instance. */
+export function processInstanceFromRow(row: ProcessInstanceRow): ProcessInstance {
+  return {
+    process: row.process,
+    key: row.key,
+    definitionVersion: Number(row.definition_version),
+    state: row.state,
+    data: json(row.data),
+    finished: row.finished === true || Number(row.finished) === 1,
+    seq: Number(row.seq),
+    startedAt: iso(row.started_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+/** A `process_transitions` row. */
+export interface ProcessTransitionRow {
+  process: string;
+  key: string;
+  seq: number | string;
+  from_state: string | null;
+  to_state: string;
+  cause: string;
+  cause_id: string;
+  at: Time;
+}
+
+/** Maps a `process_transitions` row to a transition. */
+export function processTransitionFromRow(row: ProcessTransitionRow): ProcessTransition {
+  return {
+    process: row.process,
+    key: row.key,
+    seq: Number(row.seq),
+    from: row.from_state ?? undefined,
+    to: row.to_state,
+    cause: row.cause,
+    causeId: row.cause_id,
+    at: iso(row.at),
+  };
+}
+
+/** A `tasks` row. */
+export interface TaskRow {
+  id: string;
+  process: string;
+  key: string;
+  kind: string;
+  title: string;
+  options: Json;
+  data: Json;
+  status: TaskStatus;
+  claimed_by: string | null;
+  decision: string | null;
+  note: string | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+/** Maps a `tasks` row to a task. */
+export function taskFromRow(row: TaskRow): ProcessTask {
+  return {
+    id: row.id,
+    process: row.process,
+    key: row.key,
+    kind: row.kind,
+    title: row.title,
+    options: json(row.options) as string[],
+    data: json(row.data),
+    status: row.status,
+    claimedBy: row.claimed_by ?? undefined,
+    decision: row.decision ?? undefined,
+    note: row.note ?? undefined,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
   };
 }
 

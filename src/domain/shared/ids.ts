@@ -29,6 +29,7 @@ export const idPrefixes = {
   apiKey: 'key',
   auditEntry: 'aud',
   inboundRejection: 'rej',
+  task: 'tsk',
 } as const;
 
 /** An entity kind that has a canonical id. */
@@ -62,6 +63,7 @@ export const idLabels: Readonly<Record<IdKind, string>> = {
   apiKey: 'API key',
   auditEntry: 'audit log entry',
   inboundRejection: 'inbound rejection',
+  task: 'task for a person',
 };
 
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';

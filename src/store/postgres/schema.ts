@@ -177,6 +177,53 @@ const migrations: readonly string[] = [
     updated_at  timestamptz NOT NULL
   );
   `,
+  // 4: process instances, their transitions and tasks (see the SQLite schema).
+  `
+  CREATE TABLE {s}.process_instances (
+    process             text NOT NULL,
+    key                 text NOT NULL,
+    definition_version  integer NOT NULL,
+    state               text NOT NULL,
+    data                jsonb NOT NULL,
+    finished            boolean NOT NULL,
+    seq                 integer NOT NULL,
+    started_at          timestamptz NOT NULL,
+    updated_at          timestamptz NOT NULL,
+    PRIMARY KEY (process, key)
+  );
+  CREATE INDEX process_instances_key ON {s}.process_instances (key, process);
+
+  CREATE TABLE {s}.process_transitions (
+    process     text NOT NULL,
+    key         text NOT NULL,
+    seq         integer NOT NULL,
+    from_state  text,
+    to_state    text NOT NULL,
+    cause       text NOT NULL,
+    cause_id    text NOT NULL,
+    at          timestamptz NOT NULL,
+    PRIMARY KEY (process, key, seq)
+  );
+
+  CREATE TABLE {s}.tasks (
+    seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id          text NOT NULL UNIQUE,
+    process     text NOT NULL,
+    key         text NOT NULL,
+    kind        text NOT NULL,
+    title       text NOT NULL,
+    options     jsonb NOT NULL,
+    data        jsonb NOT NULL,
+    status      text NOT NULL,
+    claimed_by  text,
+    decision    text,
+    note        text,
+    created_at  timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL
+  );
+  CREATE INDEX tasks_listing ON {s}.tasks (status, seq);
+  CREATE INDEX tasks_key ON {s}.tasks (key, seq);
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -3,7 +3,7 @@ import type { QueryResult, QueryResultRow } from 'pg';
 import { ConfigError, DependencyError, WeftError } from '../../errors/index.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
 import type { ApiKeyRecord, CommitResult, CrossReference, DeliveryReceipt, OutboxStat, Store, StoredCommand, StoreOptions, Timer, UnitOfWork } from '../../ports/store.ts';
-import { commandListing, rejectionListing } from '../command-listing.ts';
+import { commandListing, rejectionListing, taskListing } from '../command-listing.ts';
 import { createGroupCommitter } from '../group-commit.ts';
 import {
   apiKeyFromRow,
@@ -22,6 +22,12 @@ import {
   type EventRow,
   type ReceiptRow,
   type TimerRow,
+  processInstanceFromRow,
+  processTransitionFromRow,
+  taskFromRow,
+  type ProcessInstanceRow,
+  type ProcessTransitionRow,
+  type TaskRow,
 } from '../rows.ts';
 import { createPool, lockKey, MAX_IDENTIFIER_BYTES, run } from './connection.ts';
 import { migrate } from './schema.ts';
@@ -229,6 +235,24 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return row ? rejectionFromRow(row) : undefined;
     },
     sourceCursor: async (source) => (await read<{ cursor: string }>('source_cursor', 'SELECT cursor FROM {s}.source_cursors WHERE source = $1', [source]))[0]?.cursor,
+    processInstance: async (process, key) => {
+      const [row] = await read<ProcessInstanceRow>('process_instance', 'SELECT * FROM {s}.process_instances WHERE process = $1 AND key = $2', [process, key]);
+      return row ? processInstanceFromRow(row) : undefined;
+    },
+    processInstancesOf: async (key) =>
+      (await read<ProcessInstanceRow>('process_instances_of', 'SELECT * FROM {s}.process_instances WHERE key = $1 ORDER BY process COLLATE "C"', [key])).map(processInstanceFromRow),
+    processTransitions: async (process, key) =>
+      (await read<ProcessTransitionRow>('process_transitions', 'SELECT * FROM {s}.process_transitions WHERE process = $1 AND key = $2 ORDER BY seq', [process, key])).map(
+        processTransitionFromRow,
+      ),
+    listTasks: async (filter) => {
+      const { where, params } = taskListing(filter, (n) => `$${n}`);
+      return (await read<TaskRow>(undefined, `SELECT * FROM {s}.tasks ${where} ORDER BY seq DESC LIMIT $${params.length + 1}`, [...params, filter.limit])).map(taskFromRow);
+    },
+    task: async (id) => {
+      const [row] = await read<TaskRow>('task', 'SELECT * FROM {s}.tasks WHERE id = $1', [id]);
+      return row ? taskFromRow(row) : undefined;
+    },
 
     dueTimers: async ({ now, limit }): Promise<Timer[]> =>
       (

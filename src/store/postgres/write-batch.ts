@@ -1,6 +1,6 @@
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { Clock } from '../../ports/clock.ts';
-import type { Timer, UnitOfWork } from '../../ports/store.ts';
+import type { TaskStatus, Timer, UnitOfWork } from '../../ports/store.ts';
 import type { BatchWriter, UnitOutcome } from '../group-commit.ts';
 import { PRIORITY_RANK, planBatch, snapshotKey, snapshotRequest, type BatchPlan, type BatchSnapshot, type ExistingEvent, type ExistingIdempotency, type SubjectState } from '../plan-batch.ts';
 import { run, storeError } from './connection.ts';
@@ -68,6 +68,8 @@ export function createBatchWriter({ pool, sql, lockKey, clock }: BatchWriterDeps
         events: new Map(),
         xrefs: new Map(),
         checkpoints: new Map(),
+        processes: new Map(),
+        tasks: new Map(),
       };
       reads.forEach(([collect], index) => collect(snapshot, (results[index] as QueryResult).rows));
       const plan = planBatch(units, snapshot, now);
@@ -154,6 +156,29 @@ function snapshotStatements(request: ReturnType<typeof snapshotRequest>, now: st
         for (const row of rows) map.set(row.consumer, Number(row.position));
       },
       ['snap_checkpoints', 'SELECT c.consumer, c.position FROM {s}.checkpoints c WHERE c.consumer = ANY($1::text[])', [request.checkpoints]],
+    ]);
+  }
+  if (request.processes.length > 0) {
+    reads.push([
+      (snapshot, rows) => {
+        const map = snapshot.processes as Map<string, number>;
+        for (const row of rows) map.set(snapshotKey(row.process, row.key), Number(row.seq));
+      },
+      [
+        'snap_processes',
+        `SELECT p.process, p.key, p.seq FROM {s}.process_instances p
+         JOIN unnest($1::text[], $2::text[]) AS r(process, key) ON p.process = r.process AND p.key = r.key`,
+        [request.processes.map((p) => p.process), request.processes.map((p) => p.key)],
+      ],
+    ]);
+  }
+  if (request.tasks.length > 0) {
+    reads.push([
+      (snapshot, rows) => {
+        const map = snapshot.tasks as Map<string, TaskStatus>;
+        for (const row of rows) map.set(row.id, row.status as TaskStatus);
+      },
+      ['snap_tasks', 'SELECT t.id, t.status FROM {s}.tasks t WHERE t.id = ANY($1::text[])', [request.tasks]],
     ]);
   }
   return reads;
@@ -328,8 +353,100 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
       [source, cursor, now],
     ]);
   }
+  writes.push(...processStatements(plan, now));
   if (plan.timers.length > 0) writes.push(...timerStatements(plan, now));
   return writes;
+}
+
+/** Process instances (one row each: the planner keeps the last write), transitions, new tasks, then task changes. */
+function processStatements(plan: BatchPlan, now: string): Statement[] {
+  const statements: Statement[] = [];
+  const instances = [...plan.processes.values()];
+  if (instances.length > 0) {
+    statements.push([
+      'ups_processes',
+      `INSERT INTO {s}.process_instances (process, key, definition_version, state, data, finished, seq, started_at, updated_at)
+       SELECT process, key, definition_version, state, data::jsonb, finished, seq, started_at, updated_at
+       FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[], $6::bool[], $7::int4[], $8::timestamptz[], $9::timestamptz[])
+         AS r(process, key, definition_version, state, data, finished, seq, started_at, updated_at)
+       ON CONFLICT (process, key) DO UPDATE SET definition_version = excluded.definition_version, state = excluded.state, data = excluded.data,
+         finished = excluded.finished, seq = excluded.seq, started_at = excluded.started_at, updated_at = excluded.updated_at`,
+      [
+        instances.map((p) => p.process),
+        instances.map((p) => p.key),
+        instances.map((p) => p.definitionVersion),
+        instances.map((p) => p.state),
+        instances.map((p) => JSON.stringify(p.data ?? null)),
+        instances.map((p) => p.finished),
+        instances.map((p) => p.seq),
+        instances.map((p) => p.startedAt),
+        instances.map((p) => p.updatedAt),
+      ],
+    ]);
+  }
+  const transitions = plan.transitions;
+  if (transitions.length > 0) {
+    statements.push([
+      'ins_transitions',
+      `INSERT INTO {s}.process_transitions (process, key, seq, from_state, to_state, cause, cause_id, at)
+       SELECT process, key, seq, from_state, to_state, cause, cause_id, at
+       FROM unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+         AS r(process, key, seq, from_state, to_state, cause, cause_id, at)
+       ON CONFLICT (process, key, seq) DO NOTHING`,
+      [
+        transitions.map((t) => t.process),
+        transitions.map((t) => t.key),
+        transitions.map((t) => t.seq),
+        transitions.map((t) => t.from ?? null),
+        transitions.map((t) => t.to),
+        transitions.map((t) => t.cause),
+        transitions.map((t) => t.causeId),
+        transitions.map((t) => t.at),
+      ],
+    ]);
+  }
+  const tasks = plan.tasks;
+  if (tasks.length > 0) {
+    // `seq` comes from an identity column; ORDER BY the array index numbers tasks in the order opened.
+    statements.push([
+      'ins_tasks',
+      `INSERT INTO {s}.tasks (id, process, key, kind, title, options, data, status, claimed_by, decision, note, created_at, updated_at)
+       SELECT id, process, key, kind, title, options::jsonb, data::jsonb, status, claimed_by, decision, note, created_at, updated_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::timestamptz[])
+         WITH ORDINALITY AS r(id, process, key, kind, title, options, data, status, claimed_by, decision, note, created_at, updated_at, n)
+       ORDER BY n
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        tasks.map((t) => t.id),
+        tasks.map((t) => t.process),
+        tasks.map((t) => t.key),
+        tasks.map((t) => t.kind),
+        tasks.map((t) => t.title),
+        tasks.map((t) => JSON.stringify(t.options)),
+        tasks.map((t) => JSON.stringify(t.data ?? null)),
+        tasks.map((t) => t.status),
+        tasks.map((t) => t.claimedBy ?? null),
+        tasks.map((t) => t.decision ?? null),
+        tasks.map((t) => t.note ?? null),
+        tasks.map((t) => t.createdAt),
+        tasks.map((t) => t.updatedAt),
+      ],
+    ]);
+  }
+  const changes = [...plan.taskChanges.values()];
+  if (changes.length > 0) {
+    // The planner checked every update against the status it names and folded them per task, so
+    // each row changes once; the statement runs after the inserts, so it reaches tasks opened in the batch.
+    statements.push([
+      'upd_tasks',
+      `UPDATE {s}.tasks t SET status = r.status, claimed_by = COALESCE(r.claimed_by, t.claimed_by), decision = COALESCE(r.decision, t.decision),
+         note = COALESCE(r.note, t.note), updated_at = $6
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(id, status, claimed_by, decision, note)
+       WHERE t.id = r.id`,
+      [changes.map((c) => c.id), changes.map((c) => c.status), changes.map((c) => c.claimedBy ?? null), changes.map((c) => c.decision ?? null), changes.map((c) => c.note ?? null), now],
+    ]);
+  }
+  return statements;
 }
 
 function settlementStatements(plan: BatchPlan, now: string): Statement[] {

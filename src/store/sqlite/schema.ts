@@ -181,6 +181,54 @@ const migrations: readonly string[] = [
     updated_at  TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: processes. One row per (process, business key), written by compare-and-set on `seq`; its
+  // steps as append-only history; tasks for people, numbered by `seq` so they list newest first.
+  `
+  CREATE TABLE process_instances (
+    process             TEXT NOT NULL,
+    key                 TEXT NOT NULL,
+    definition_version  INTEGER NOT NULL,
+    state               TEXT NOT NULL,
+    data                TEXT NOT NULL,
+    finished            INTEGER NOT NULL,
+    seq                 INTEGER NOT NULL,
+    started_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    PRIMARY KEY (process, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX process_instances_key ON process_instances (key, process);
+
+  CREATE TABLE process_transitions (
+    process     TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    from_state  TEXT,
+    to_state    TEXT NOT NULL,
+    cause       TEXT NOT NULL,
+    cause_id    TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    PRIMARY KEY (process, key, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE tasks (
+    seq         INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    process     TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    options     TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    claimed_by  TEXT,
+    decision    TEXT,
+    note        TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  );
+  CREATE INDEX tasks_listing ON tasks (status, seq);
+  CREATE INDEX tasks_key ON tasks (key, seq);
+  `,
 ];
 
 /** Brings the database to the latest schema version, in one transaction per migration. */

@@ -23,8 +23,14 @@ import {
   type EventRow,
   type ReceiptRow,
   type TimerRow,
+  processInstanceFromRow,
+  processTransitionFromRow,
+  taskFromRow,
+  type ProcessInstanceRow,
+  type ProcessTransitionRow,
+  type TaskRow,
 } from '../rows.ts';
-import { commandListing, rejectionListing } from '../command-listing.ts';
+import { commandListing, rejectionListing, taskListing } from '../command-listing.ts';
 import { migrate } from './schema.ts';
 import { EVENT_COLUMNS, openDatabase, statementCache, storeFailure } from './write-batch.ts';
 import type { CheckpointerData } from './checkpointer-thread.ts';
@@ -41,6 +47,12 @@ export interface SqliteStoreOptions extends StoreOptions {
 }
 
 type WriterCall = { [K in WriterRequest['kind']]: Omit<Extract<WriterRequest, { kind: K }>, 'id'> }[WriterRequest['kind']];
+
+/** Puts back what JSON drops on the way from the writer thread: a task conflict's `actual` when there is no such task. */
+function revive(result: CommitResult): CommitResult {
+  if (result.status !== 'task_conflict' || Object.hasOwn(result, 'actual')) return result;
+  return { ...result, actual: undefined };
+}
 
 /**
  * The embedded store: one SQLite file. Writes go through group commit to a writer thread that owns
@@ -102,7 +114,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   const committer = createGroupCommitter(
     async (units) =>
-      JSON.parse((await call({ kind: 'batch', now: new Date(clock.now()).toISOString(), units: JSON.stringify(units) })) as string) as CommitResult[],
+      (JSON.parse((await call({ kind: 'batch', now: new Date(clock.now()).toISOString(), units: JSON.stringify(units) })) as string) as CommitResult[]).map(revive),
     // The writer thread merges batches that queue up behind a commit, so several may be in flight.
     { maxBatchUnits: options.maxBatchUnits ?? 512, maxBatchEvents: 20_000, onCommit: options.onCommit, maxInFlightBatches: 8 },
   );
@@ -252,6 +264,27 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         return row ? rejectionFromRow(row) : undefined;
       }),
     sourceCursor: (source) => read(() => (r('SELECT cursor FROM source_cursors WHERE source = ?').get(source) as { cursor: string } | undefined)?.cursor),
+    processInstance: (process, key) =>
+      read(() => {
+        const row = r('SELECT * FROM process_instances WHERE process = ? AND key = ?').get(process, key) as unknown as ProcessInstanceRow | undefined;
+        return row ? processInstanceFromRow(row) : undefined;
+      }),
+    processInstancesOf: (key) =>
+      read(() => (r('SELECT * FROM process_instances WHERE key = ? ORDER BY process').all(key) as unknown as ProcessInstanceRow[]).map(processInstanceFromRow)),
+    processTransitions: (process, key) =>
+      read(() =>
+        (r('SELECT * FROM process_transitions WHERE process = ? AND key = ? ORDER BY seq').all(process, key) as unknown as ProcessTransitionRow[]).map(processTransitionFromRow),
+      ),
+    listTasks: (filter) =>
+      read(() => {
+        const { where, params } = taskListing(filter, () => '?');
+        return (r(`SELECT * FROM tasks ${where} ORDER BY seq DESC LIMIT ?`).all(...params, filter.limit) as unknown as TaskRow[]).map(taskFromRow);
+      }),
+    task: (id) =>
+      read(() => {
+        const row = r('SELECT * FROM tasks WHERE id = ?').get(id) as unknown as TaskRow | undefined;
+        return row ? taskFromRow(row) : undefined;
+      }),
 
     dueTimers: ({ now, limit }) =>
       read((): Timer[] =>

@@ -1,6 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { DependencyError } from '../../errors/index.ts';
-import type { CommitResult } from '../../ports/store.ts';
+import type { CommitResult, TaskStatus } from '../../ports/store.ts';
 import {
   PRIORITY_RANK,
   planBatch,
@@ -135,7 +135,17 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
       const row = w('SELECT position FROM checkpoints WHERE consumer = ?').get(consumer) as { position: number } | undefined;
       if (row) checkpoints.set(consumer, row.position);
     }
-    return { lastPosition, lastSubjectId, idempotency, subjects, events, xrefs, checkpoints };
+    const processes = new Map<string, number>();
+    for (const { process, key } of request.processes) {
+      const row = w('SELECT seq FROM process_instances WHERE process = ? AND key = ?').get(process, key) as { seq: number } | undefined;
+      if (row) processes.set(snapshotKey(process, key), row.seq);
+    }
+    const tasks = new Map<string, TaskStatus>();
+    for (const id of request.tasks) {
+      const row = w('SELECT status FROM tasks WHERE id = ?').get(id) as { status: TaskStatus } | undefined;
+      if (row) tasks.set(id, row.status);
+    }
+    return { lastPosition, lastSubjectId, idempotency, subjects, events, xrefs, checkpoints, processes, tasks };
   }
 
   function writePlan(plan: BatchPlan, now: string): void {
@@ -260,6 +270,50 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     }
     for (const [source, cursor] of plan.cursors) {
       w('INSERT INTO source_cursors (source, cursor, updated_at) VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at').run(source, cursor, now);
+    }
+    for (const p of plan.processes.values()) {
+      w(
+        `INSERT INTO process_instances (process, key, definition_version, state, data, finished, seq, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (process, key) DO UPDATE SET definition_version = excluded.definition_version, state = excluded.state, data = excluded.data,
+           finished = excluded.finished, seq = excluded.seq, started_at = excluded.started_at, updated_at = excluded.updated_at`,
+      ).run(p.process, p.key, p.definitionVersion, p.state, JSON.stringify(p.data ?? null), p.finished ? 1 : 0, p.seq, p.startedAt, p.updatedAt);
+    }
+    for (const t of plan.transitions) {
+      w(
+        `INSERT INTO process_transitions (process, key, seq, from_state, to_state, cause, cause_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (process, key, seq) DO NOTHING`,
+      ).run(t.process, t.key, t.seq, t.from ?? null, t.to, t.cause, t.causeId, t.at);
+    }
+    for (const t of plan.tasks) {
+      w(
+        `INSERT INTO tasks (id, process, key, kind, title, options, data, status, claimed_by, decision, note, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      ).run(
+        t.id,
+        t.process,
+        t.key,
+        t.kind,
+        t.title,
+        JSON.stringify(t.options),
+        JSON.stringify(t.data ?? null),
+        t.status,
+        t.claimedBy ?? null,
+        t.decision ?? null,
+        t.note ?? null,
+        t.createdAt,
+        t.updatedAt,
+      );
+    }
+    // The planner checked every update against the status it names; these apply its outcome.
+    for (const c of plan.taskChanges.values()) {
+      w('UPDATE tasks SET status = ?, claimed_by = COALESCE(?, claimed_by), decision = COALESCE(?, decision), note = COALESCE(?, note), updated_at = ? WHERE id = ?').run(
+        c.status,
+        c.claimedBy ?? null,
+        c.decision ?? null,
+        c.note ?? null,
+        now,
+        c.id,
+      );
     }
     for (const op of plan.timers) {
       if (op.op === 'schedule') {
