@@ -22,6 +22,8 @@ import type { Inbound } from '../ingest/inbound.ts';
 import type { Clock } from '../ports/clock.ts';
 import { registerWebhookRoute } from './routes/webhooks.ts';
 import { registerConnectorRoutes } from './routes/v1/connectors/get.ts';
+import { registerTaskRoutes } from './routes/v1/tasks/tasks.ts';
+import type { ProcessRunner } from '../processes/engine/runner.ts';
 import type { ConnectorManifest } from '../ports/connector.ts';
 import { registerInboundRejectionRoutes } from './routes/v1/inbound/rejections.ts';
 import type { TargetStatus } from '../delivery/engine.ts';
@@ -67,6 +69,8 @@ export interface ApiDeps {
   clock: Clock;
   /** Manifests of the connectors Weft ships. */
   connectors: readonly ConnectorManifest[];
+  /** The processes, for the tasks people resolve. */
+  processes: ProcessRunner;
 }
 
 /** Tuning of the API server; the composition root fills it from config. */
@@ -176,6 +180,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerWebhookRoute(app, { inbound: deps.inbound, clock: deps.clock, notificationUrls: deps.notificationUrls });
   registerInboundRejectionRoutes(app, deps.inbound);
   registerConnectorRoutes(app, deps.connectors);
+  registerTaskRoutes(app, { store: deps.store, processes: deps.processes });
 
   await app.ready();
   return {

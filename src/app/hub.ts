@@ -11,6 +11,9 @@ import { createDeliveryEngine } from '../delivery/engine.ts';
 import { createRouter, type Router } from '../delivery/router.ts';
 import { buildRoutes, buildSources, buildTargets } from './targets.ts';
 import { connectorModules } from './connectors.ts';
+import { createProcessRunner } from '../processes/engine/runner.ts';
+import type { ProcessDefinition } from '../processes/engine/definition.ts';
+import { processDefinitions } from './processes.ts';
 import { createInbound } from '../ingest/inbound.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
@@ -60,7 +63,7 @@ export interface Hub {
 export type Announce = (text: string) => void;
 
 /** Starts the hub: store, API, maintenance. Prints the URL, and on first start an admin key, through `announce`. */
-export async function startHub(config: Config, options: { announce?: Announce; clock?: Clock } = {}): Promise<Hub> {
+export async function startHub(config: Config, options: { announce?: Announce; clock?: Clock; processes?: readonly ProcessDefinition<unknown>[] } = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
   // Compile every event validator now, so no early request pays for it.
   precompileEventValidators();
@@ -98,7 +101,11 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     { store, ids, clock, log: logger, onRouted: wakeTargets },
     { routes, priorities: (target, action) => targets.get(target)?.actions[action]?.priority, pollMs: config.delivery.routerPollMs },
   );
-  wakeRouter = () => router.wake();
+  const processes = createProcessRunner({ store, ids, clock, log: logger, onCommands: wakeTargets }, { definitions: [...processDefinitions, ...(options.processes ?? [])] });
+  wakeRouter = () => {
+    router.wake();
+    processes.wake();
+  };
   const deadLetters = createDeadLetters({ store, targets, clock, ids, onReplayed: wakeTargets });
   metrics.watchPendingEvents(() => store.pendingEvents());
   const keys = createApiKeyService({ store, clock, ids }, { cacheMs: config.auth.keyCacheMs });
@@ -115,7 +122,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const notificationUrls = new Map(Object.entries(config.sources).flatMap(([name, source]) => (source.notificationUrl ? [[name, source.notificationUrl] as const] : [])));
 
   const api = await buildApi(
-    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest) },
+    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest), processes },
     {
       bodyLimitBytes: config.http.bodyLimitBytes,
       requestTimeoutMs: config.http.requestTimeoutMs,
@@ -163,6 +170,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   if (config.delivery.routing) router.start();
   if (config.delivery.enabled) engine.start();
   pollLoops.start();
+  processes.start();
   logger.info({ url, store: store.kind, version, targets: [...targets.keys()], sources: [...sources.keys()], routes: routes.length, delivery: config.delivery.enabled }, 'weft started');
 
   const maintenance = setInterval(() => {
@@ -199,6 +207,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
         await api.app.close();
         clearTimeout(grace);
         await pollLoops.stop();
+        await processes.stop();
         await router.stop();
         await engine.stop();
         await Promise.all([...targets.values()].map((target) => target.close()));

@@ -47,6 +47,8 @@ export const errorCatalogue = {
   webhook_malformed: { status: 400, title: 'Webhook cannot be decoded', retryable: false },
   mapping_failed: { status: 422, title: 'Payload cannot be mapped to the canonical model', retryable: false },
   source_unavailable: { status: 502, title: 'Source system unavailable', retryable: true },
+  // Processes and their tasks for people
+  task_not_open: { status: 409, title: 'Task is not open', retryable: false },
   // Configuration and start-up
   invalid_config: { status: 500, title: 'Invalid configuration', retryable: false },
   store_incompatible: { status: 500, title: 'Store schema incompatible', retryable: false },

@@ -270,6 +270,10 @@ describe('operations endpoints', () => {
       '/v1/keys',
       '/v1/keys/{id}',
       '/v1/targets',
+      '/v1/tasks',
+      '/v1/tasks/{id}',
+      '/v1/tasks/{id}/claim',
+      '/v1/tasks/{id}/resolve',
       '/webhooks/{source}',
     ]);
     assert.deepEqual(Object.keys(paths['/v1/events']?.post?.requestBody?.content ?? {}).sort(), [
