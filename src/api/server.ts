@@ -23,6 +23,7 @@ import type { Clock } from '../ports/clock.ts';
 import { registerWebhookRoute } from './routes/webhooks.ts';
 import { registerConnectorRoutes } from './routes/v1/connectors/get.ts';
 import { registerTaskRoutes } from './routes/v1/tasks/tasks.ts';
+import { registerOrderRoutes } from './routes/v1/orders/get.ts';
 import type { ProcessRunner } from '../processes/engine/runner.ts';
 import type { ConnectorManifest } from '../ports/connector.ts';
 import { registerInboundRejectionRoutes } from './routes/v1/inbound/rejections.ts';
@@ -71,6 +72,8 @@ export interface ApiDeps {
   connectors: readonly ConnectorManifest[];
   /** The processes, for the tasks people resolve. */
   processes: ProcessRunner;
+  /** Names of the configured systems (sources and targets), where an order's id may come from. */
+  systems: () => readonly string[];
 }
 
 /** Tuning of the API server; the composition root fills it from config. */
@@ -181,6 +184,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerInboundRejectionRoutes(app, deps.inbound);
   registerConnectorRoutes(app, deps.connectors);
   registerTaskRoutes(app, { store: deps.store, processes: deps.processes });
+  registerOrderRoutes(app, { store: deps.store, systems: deps.systems });
 
   await app.ready();
   return {

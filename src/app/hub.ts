@@ -122,7 +122,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const notificationUrls = new Map(Object.entries(config.sources).flatMap(([name, source]) => (source.notificationUrl ? [[name, source.notificationUrl] as const] : [])));
 
   const api = await buildApi(
-    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest), processes },
+    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest), processes, systems: () => [...new Set([...sources.keys(), ...targets.keys()])] },
     {
       bodyLimitBytes: config.http.bodyLimitBytes,
       requestTimeoutMs: config.http.requestTimeoutMs,

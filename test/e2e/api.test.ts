@@ -269,6 +269,7 @@ describe('operations endpoints', () => {
       '/v1/inbound/rejections/{id}/replay',
       '/v1/keys',
       '/v1/keys/{id}',
+      '/v1/orders/{id}',
       '/v1/targets',
       '/v1/tasks',
       '/v1/tasks/{id}',

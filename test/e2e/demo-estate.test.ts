@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config/load.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-demo-'));
 let demo: DemoHub;
+let admin = '';
 const RUN_MS = 8_000;
 
 const cents = (text: unknown): number => Math.round(Number(text) * 100);
@@ -29,7 +30,7 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 
 before(async () => {
   const config = loadConfig({ env: { WEFT_DATA_DIR: dir, WEFT_HTTP_PORT: '0', WEFT_LOG_LEVEL: 'silent', WEFT_DELIVERY_POLL_MS: '50', WEFT_DELIVERY_ROUTER_POLL_MS: '50' } });
-  demo = await startDemoHub(config, { rate: 6, seed: 20261123, announce: () => undefined });
+  demo = await startDemoHub(config, { rate: 6, seed: 20261123, announce: (text) => (admin = /(weft_key_\S+)/.exec(text)?.[1] ?? admin) });
 });
 
 after(async () => {
@@ -96,5 +97,20 @@ describe('the demo estate', () => {
     assert.ok(shopFulfilments >= shippedKeys.size, `every shipped web order is fulfilled in the web store (${shopFulfilments} of ${shippedKeys.size})`);
     assert.deepEqual(await store.listCommands({ status: 'dead', limit: 10 }), [], 'nothing was dead-lettered');
     assert.deepEqual(await store.listRejections({ limit: 10 }), [], 'no webhook was refused or left unmapped');
+
+    // One shipped web order, asked for by its Shopify id: every system's view, in step, with its history.
+    const shippedKey = [...shippedKeys][0] as string;
+    const shopifyId = (await store.xrefsOf(shippedKey)).find((x) => x.entity === 'order' && x.system === 'webshop')?.externalId;
+    assert.ok(shopifyId, 'the shipped order came from the web store');
+    const response = await fetch(`${demo.url}/v1/orders/${shopifyId}`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(response.status, 200);
+    const view = (await response.json()) as { id: string; inStep: boolean; systems: { system: string; ids: string[]; inStep: boolean; commands: { done: number } }[]; history: { kind: string; type?: string }[] };
+    assert.equal(view.id, shippedKey);
+    assert.equal(view.inStep, true);
+    assert.deepEqual(view.systems.map((s) => s.system), ['erp', 'warehouse', 'webshop']);
+    assert.ok(view.systems.every((s) => s.commands.done >= 1 && s.inStep), JSON.stringify(view.systems));
+    assert.deepEqual(view.systems.find((s) => s.system === 'webshop')?.ids, [shopifyId]);
+    assert.ok(view.history.some((h) => h.type === 'weft.order.captured.v1'));
+    assert.equal((await fetch(`${demo.url}/v1/orders/no-such-order`, { headers: { authorization: `Bearer ${admin}` } })).status, 404);
   });
 });
