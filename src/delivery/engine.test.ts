@@ -84,6 +84,38 @@ async function statuses(store: Store, ids: readonly string[]): Promise<string[]>
 }
 
 describe('delivery engine', () => {
+  it('appends the result of a command that asks for it, in the commit of its settlement: delivered, or dead', async () => {
+    const target = scriptedTarget('erp', async (context) => {
+      const { fail } = context.command.payload as { fail?: boolean };
+      if (fail) throw new TargetError('target_rejected', 'NetSuite 400 USER_ERROR: invalid item', { targetStatus: 400 });
+      return { status: 'created', targetId: 'SO-48213' };
+    });
+    const { store, engine, done } = await setup([target]);
+    try {
+      await store.commit({
+        outbox: [
+          { ...command('r1', 'ord_01JDS0000000000000000000AA', {}), report: true, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+          { ...command('r2', 'ord_01JDS0000000000000000000BB', { fail: true }), report: true },
+          command('r3', 'ord_01JDS0000000000000000000CC', {}),
+        ],
+      });
+      engine.start();
+      await until(async () => (await statuses(store, ['r1', 'r2', 'r3'])).every((s) => s === 'done' || s === 'dead'), 'all settled');
+      const events = await store.readAll({ limit: 10 });
+      assert.deepEqual(events.map((e) => [e.type, e.subject]).sort(), [
+        ['weft.command.delivered.v1', 'ord_01JDS0000000000000000000AA'],
+        ['weft.command.failed.v1', 'ord_01JDS0000000000000000000BB'],
+      ], 'r3 did not ask for its result');
+      const delivered = events.find((e) => e.type === 'weft.command.delivered.v1');
+      assert.deepEqual(delivered?.data && { ...(delivered.data as object), occurredAt: 'x' }, { commandId: 'r1', target: 'erp', action: 'send', key: 'ord_01JDS0000000000000000000AA', attempts: 1, status: 'created', targetId: 'SO-48213', occurredAt: 'x' });
+      assert.equal(delivered?.traceparent, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'the trace goes on');
+      const failed = events.find((e) => e.type === 'weft.command.failed.v1');
+      assert.deepEqual([(failed?.data as { code: string }).code, (failed?.data as { message: string }).message], ['target_rejected', 'NetSuite 400 USER_ERROR: invalid item']);
+    } finally {
+      await done();
+    }
+  });
+
   it('lets a later action read the id an earlier receipt linked in the cross-reference map', async () => {
     const seen: string[][] = [];
     const target = scriptedTarget('wms', async (context) => {

@@ -1,7 +1,7 @@
 import { CapacityError, TargetError, WeftError } from '../errors/index.ts';
 import { idempotencyKeyOf, type ActionCommand, type DeliveryTarget, type XrefLookup } from '../ports/connector.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
-import type { CommandSettlement, Store, StoredCommand, UnitOfWork } from '../ports/store.ts';
+import type { CommandSettlement, NewEvent, Store, StoredCommand, UnitOfWork } from '../ports/store.ts';
 import { classifyFailure, type Failure } from './classify.ts';
 import { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.ts';
 import { createRateBudget, type Permit, type RateBudget } from './rate-budget.ts';
@@ -28,6 +28,9 @@ export interface DeliveryEngineDeps {
 }
 
 type ActionContextHttp = Parameters<DeliveryTarget['actions'][string]['run']>[0]['http'];
+
+/** The CloudEvents source of the command results the engine appends. */
+export const DELIVERY_EVENT_SOURCE = 'urn:weft:delivery';
 
 /** Tuning of the engine; every field has a default. */
 export interface DeliveryEngineOptions {
@@ -265,17 +268,45 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
     clearTimeout(timer);
     attempts.delete(controller);
     answered();
-    if (xref) {
+    const report = command.report ? resultEvent(command, settlement) : undefined;
+    if (xref || report) {
       try {
-        const result = await store.commit({ settle: [settlement], xrefs: xref });
+        const result = await store.commit({ settle: [settlement], ...(xref ? { xrefs: xref } : {}), ...(report ? { events: [report] } : {}) });
         if (result.status !== 'xref_conflict') return;
-        log.warn({ command: command.id, xref: xref[0], existing: result.existingCanonicalId }, 'the cross-reference conflicts with an existing one; the delivery is recorded without it');
+        log.warn({ command: command.id, xref: xref?.[0], existing: result.existingCanonicalId }, 'the cross-reference conflicts with an existing one; the delivery is recorded without it');
+        if (report) {
+          await commit({ settle: [settlement], events: [report] }, `delivery of ${command.id}`);
+          return;
+        }
       } catch (error) {
         log.error({ err: error }, `could not record delivery of ${command.id}; the command will be delivered again`);
         return;
       }
     }
     await settle(settlement);
+  }
+
+  /**
+   * The event that tells the log what became of a command that asked for it: delivered (with the
+   * target's id) or dead. Nothing while it is still being retried.
+   */
+  function resultEvent(command: StoredCommand, settlement: CommandSettlement): NewEvent | undefined {
+    if (settlement.outcome !== 'done' && settlement.outcome !== 'dead') return undefined;
+    const occurredAt = new Date(clock.now()).toISOString();
+    const base = { commandId: command.id, target: command.target, action: command.action, key: command.key, attempts: settlement.attempt?.attempt ?? command.attempts + 1, occurredAt };
+    const data =
+      settlement.outcome === 'done'
+        ? { ...base, status: settlement.receipt?.status ?? 'done', ...(settlement.receipt?.targetId === undefined ? {} : { targetId: settlement.receipt.targetId }) }
+        : { ...base, code: settlement.error?.code ?? 'internal', message: (settlement.error?.message ?? '').slice(0, 1000) };
+    return {
+      id: deps.ids.next('event'),
+      source: DELIVERY_EVENT_SOURCE,
+      type: settlement.outcome === 'done' ? 'weft.command.delivered.v1' : 'weft.command.failed.v1',
+      subject: command.key,
+      time: occurredAt,
+      data,
+      ...(command.traceparent === undefined ? {} : { traceparent: command.traceparent }),
+    };
   }
 
   // Outcomes finished in one turn of the event loop are recorded in one unit of work: the group

@@ -23,6 +23,14 @@ async function ok(store: Store, unit: Parameters<Store['commit']>[0]): Promise<v
 /** Outbox and delivery bookkeeping, against a fresh store per test. */
 export function outboxContract(fresh: Fresh): void {
   describe('outbox delivery', () => {
+    it('keeps whether a command reports its result, through enqueue, claim and reads', async () => {
+      const store = await fresh();
+      await ok(store, { outbox: [cmd('r1', 'A', { report: true }), cmd('r2', 'B')] });
+      assert.deepEqual([(await store.command('r1'))?.report, (await store.command('r2'))?.report], [true, false]);
+      const claimed = await store.claimCommands({ target: 'erp', now: T0, limit: 10, leaseMs: 1000, owner: 'w1' });
+      assert.deepEqual(claimed.map((c) => [c.id, c.report]).sort(), [['r1', true], ['r2', false]]);
+    });
+
     it('claims the oldest unfinished command of each key, urgent first, and leases it', async () => {
       const store = await fresh();
       await ok(store, {

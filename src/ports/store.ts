@@ -117,6 +117,11 @@ export interface OutboxCommand {
   causationId?: string;
   /** W3C traceparent to continue the trace in delivery. */
   traceparent?: string;
+  /**
+   * Whether its result goes into the log: weft.command.delivered.v1 or weft.command.failed.v1,
+   * appended with the settlement (a process waiting on the command sets it). Default false.
+   */
+  report?: boolean;
 }
 
 /**

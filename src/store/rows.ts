@@ -86,6 +86,7 @@ export interface CommandRow {
   lease_until: Time | null;
   error_code: string | null;
   error_message: string | null;
+  report: number | boolean;
 }
 
 const PRIORITY_NAMES = ['urgent', 'normal', 'bulk'] as const;
@@ -112,6 +113,7 @@ export function commandFromRow(row: CommandRow): StoredCommand {
     leaseOwner: row.lease_owner ?? undefined,
     leaseUntil: row.lease_until === null ? undefined : iso(row.lease_until),
     lastError: row.error_code === null ? undefined : { code: row.error_code, message: row.error_message ?? '' },
+    report: row.report === true || row.report === 1,
   };
 }
 

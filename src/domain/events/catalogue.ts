@@ -12,6 +12,7 @@ import { refundEventRules, refundEvents } from '../refund/events.ts';
 import { financeEventRules, financeEvents } from '../finance/events.ts';
 import { caseEventRules, caseEvents } from '../service/events.ts';
 import { xrefEvents } from '../xref/events.ts';
+import { commandEvents } from '../command/events.ts';
 
 // The event catalogue: every CloudEvents type Weft accepts, its data schema and its aggregate key.
 // Areas define their events next to their schemas; this file only assembles them, in the order the
@@ -31,6 +32,7 @@ export const eventCatalogue: readonly EventDefinition[] = Object.freeze([
   ...financeEvents,
   ...caseEvents,
   ...xrefEvents,
+  ...commandEvents,
 ]);
 
 /** Business rules per event type, for the types that have rules beyond their schema. */

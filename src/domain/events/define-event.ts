@@ -15,7 +15,8 @@ export type EventArea =
   | 'invoice'
   | 'posting'
   | 'case'
-  | 'xref';
+  | 'xref'
+  | 'command';
 
 /** One entry of the event catalogue: a CloudEvents type, its data schema, and its aggregate key. */
 export interface EventDefinition<S extends TSchema = TSchema> {

@@ -31,6 +31,7 @@ import type { ReturnAuthorized, ReturnClosed, ReturnInspected, ReturnReceived, R
 import type { RefundFailed } from '../refund/events.ts';
 import type { CaseResolved, CaseUpdated } from '../service/events.ts';
 import type { XrefLinked, XrefUnlinked } from '../xref/events.ts';
+import type { CommandDelivered, CommandFailed } from '../command/events.ts';
 import { findEventDefinition } from './catalogue.ts';
 import { ids, skus } from './example-ids.ts';
 import {
@@ -290,6 +291,26 @@ export const exampleEventData: Record<string, unknown> = {
 
   'weft.xref.linked.v1': { canonicalId: ids.ordDe, system: 'shopify-eu', externalId: '820982911946154508', occurredAt: '2026-11-20T09:14:04Z' } satisfies XrefLinked,
   'weft.xref.unlinked.v1': { canonicalId: ids.cusAnnaDuplicate, system: 'crm', externalId: '0031x00000XyZaBAAV', occurredAt: '2026-11-21T02:10:00Z' } satisfies XrefUnlinked,
+  'weft.command.delivered.v1': {
+    commandId: 'cmd_01JDS2B7Q6A3K9WN2T8V5XHC4M',
+    target: 'netsuite',
+    action: 'upsertSalesOrder',
+    key: ids.ordDe,
+    targetId: '48213',
+    status: 'created',
+    attempts: 1,
+    occurredAt: '2026-11-20T09:14:06Z',
+  } satisfies CommandDelivered,
+  'weft.command.failed.v1': {
+    commandId: 'cmd_01JDS2B7Q6A3K9WN2T8V5XHC4N',
+    target: 'netsuite',
+    action: 'upsertSalesOrder',
+    key: ids.ordDe,
+    code: 'target_rejected',
+    message: 'NetSuite 400 USER_ERROR: Invalid item reference key 901 for the item field of line 2',
+    attempts: 1,
+    occurredAt: '2026-11-20T09:14:06Z',
+  } satisfies CommandFailed,
 };
 
 /** A complete example event of a catalogue type: its type, the subject its data implies, and the data. */

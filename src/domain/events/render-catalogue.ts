@@ -34,6 +34,7 @@ const areaTitles: Readonly<Record<EventArea, string>> = {
   posting: 'Posting (journal entries)',
   case: 'Service case',
   xref: 'Cross-references',
+  command: 'Command results',
 };
 
 // Headings of the per-area type sections; short, and distinct from every other heading.
@@ -52,6 +53,7 @@ const areaTypeTitles: Readonly<Record<EventArea, string>> = {
   posting: 'Journal entry types',
   case: 'Service case types',
   xref: 'Cross-reference types',
+  command: 'Command result types',
 };
 
 const jsonTypes = new Set(['string', 'integer', 'number', 'boolean']);

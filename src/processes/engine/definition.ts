@@ -21,8 +21,10 @@ export function causeOf(input: ProcessInput): string {
 export type ProcessAction =
   /**
    * A command to a target system through the outbox; its payload is shaped as a routed event
-   * ({type, subject, data}), so connectors' actions take it as they take routed events. A
-   * `compensation` is recorded and sent if the process later compensates.
+   * ({type, subject, data}), so connectors' actions take it as they take routed events. Its result
+   * comes back as weft.command.delivered.v1 or weft.command.failed.v1 (subject: the instance's key),
+   * which transitions can wait on. A `compensation` is recorded and sent if the process later
+   * compensates.
    */
   | { kind: 'command'; target: string; action: string; event: { type: string; data: unknown }; priority?: PriorityClass; compensation?: { target: string; action: string; event: { type: string; data: unknown } } }
   /** A durable timer; setting a name again replaces the earlier one. */

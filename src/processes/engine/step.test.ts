@@ -42,7 +42,7 @@ describe('process steps', () => {
     assert.equal(timer?.kind, 'process:store-pickup:collect_by');
     assert.equal(timer?.dueAt, '2026-11-26T12:00:00.000Z');
     const [command] = started.unit.outbox ?? [];
-    assert.deepEqual([command?.target, command?.action, command?.key, command?.causationId], ['pos', 'holdStock', ORDER, 'evt_1']);
+    assert.deepEqual([command?.target, command?.action, command?.key, command?.causationId, command?.report], ['pos', 'holdStock', ORDER, 'evt_1', true]);
     assert.deepEqual((command?.payload as { type: string; subject: string }).type, 'weft.order.ready_for_pickup.v1');
     assert.equal(envelopeOf<PickupData>(started.instance).compensations.length, 1);
     assert.equal(envelopeOf<PickupData>(started.instance).timers.collect_by, timer?.id);

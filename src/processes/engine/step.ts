@@ -86,6 +86,8 @@ export function decideStep<D>(definition: ProcessDefinition<D>, key: string, ins
     key,
     payload: { id: input.id, source: processEventSource(definition.name), type: event.type, subject: key, time: now, data: event.data },
     causationId: input.id,
+    // The process may wait on what became of it: the engine appends weft.command.delivered/failed.v1.
+    report: true,
     ...(priority ? { priority } : {}),
   });
   for (const action of actions) {

@@ -224,6 +224,10 @@ const migrations: readonly string[] = [
   CREATE INDEX tasks_listing ON {s}.tasks (status, seq);
   CREATE INDEX tasks_key ON {s}.tasks (key, seq);
   `,
+  // 5: commands that report their result into the log (see the SQLite schema).
+  `
+  ALTER TABLE {s}.outbox ADD COLUMN report boolean NOT NULL DEFAULT false;
+  `,
 ];
 
 /** The schema version this build writes. */

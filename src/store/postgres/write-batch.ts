@@ -257,12 +257,12 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
       'ins_outbox',
       // A command is its key's head when it is the first of the key in this batch and the key has no
       // unfinished command yet (rows of one INSERT do not see each other, hence the window).
-      `INSERT INTO {s}.outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent, is_head)
-       SELECT id, target, action, key, payload::jsonb, priority, available_at, $9, $9, $9, causation_id, traceparent,
+      `INSERT INTO {s}.outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent, report, is_head)
+       SELECT id, target, action, key, payload::jsonb, priority, available_at, $9, $9, $9, causation_id, traceparent, report,
          row_number() OVER (PARTITION BY target, key ORDER BY n) = 1
            AND NOT EXISTS (SELECT 1 FROM {s}.outbox p WHERE p.target = r.target AND p.key = r.key AND p.status IN ('pending', 'dead'))
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $10::int2[])
-         WITH ORDINALITY AS r(id, target, action, key, payload, available_at, causation_id, traceparent, priority, n)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $10::int2[], $11::bool[])
+         WITH ORDINALITY AS r(id, target, action, key, payload, available_at, causation_id, traceparent, priority, report, n)
        ORDER BY n`,
       [
         commands.map((c) => c.id),
@@ -275,6 +275,7 @@ function writeStatements(plan: BatchPlan, now: string): Statement[] {
         commands.map((c) => c.traceparent ?? null),
         now,
         commands.map((c) => PRIORITY_RANK[c.priority ?? 'normal']),
+        commands.map((c) => c.report === true),
       ],
     ]);
   }

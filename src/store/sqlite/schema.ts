@@ -229,6 +229,11 @@ const migrations: readonly string[] = [
   CREATE INDEX tasks_listing ON tasks (status, seq);
   CREATE INDEX tasks_key ON tasks (key, seq);
   `,
+  // 5: commands may ask for their result to be appended to the log (weft.command.delivered.v1 /
+  // failed.v1), so a process can wait on them.
+  `
+  ALTER TABLE outbox ADD COLUMN report INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Brings the database to the latest schema version, in one transaction per migration. */

@@ -175,8 +175,8 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
     }
     for (const c of plan.commands) {
       w(
-        `INSERT INTO outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent, is_head)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM outbox WHERE target = ? AND key = ? AND status IN ('pending', 'dead')))`,
+        `INSERT INTO outbox (id, target, action, key, payload, priority, available_at, created_at, updated_at, active_since, causation_id, traceparent, report, is_head)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOT EXISTS (SELECT 1 FROM outbox WHERE target = ? AND key = ? AND status IN ('pending', 'dead')))`,
       ).run(
         c.id,
         c.target,
@@ -190,6 +190,7 @@ export function createSqliteWriter(db: DatabaseSync): SqliteWriter {
         now,
         c.causationId ?? null,
         c.traceparent ?? null,
+        c.report === true ? 1 : 0,
         c.target,
         c.key,
       );
