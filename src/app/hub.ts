@@ -13,7 +13,7 @@ import { buildRoutes, buildSources, buildTargets } from './targets.ts';
 import { connectorModules } from './connectors.ts';
 import { createProcessRunner } from '../processes/engine/runner.ts';
 import type { ProcessDefinition } from '../processes/engine/definition.ts';
-import { processDefinitions } from './processes.ts';
+import { buildProcesses } from './processes.ts';
 import { createInbound } from '../ingest/inbound.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
@@ -101,7 +101,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     { store, ids, clock, log: logger, onRouted: wakeTargets },
     { routes, priorities: (target, action) => targets.get(target)?.actions[action]?.priority, pollMs: config.delivery.routerPollMs },
   );
-  const processes = createProcessRunner({ store, ids, clock, log: logger, onCommands: wakeTargets }, { definitions: [...processDefinitions, ...(options.processes ?? [])] });
+  const processes = createProcessRunner({ store, ids, clock, log: logger, onCommands: wakeTargets }, { definitions: [...buildProcesses(config, targets), ...(options.processes ?? [])] });
   wakeRouter = () => {
     router.wake();
     processes.wake();

@@ -1,7 +1,28 @@
+import type { Config } from '../config/schema.ts';
+import { ConfigError } from '../errors/index.ts';
+import type { DeliveryTarget } from '../ports/connector.ts';
 import type { ProcessDefinition } from '../processes/engine/definition.ts';
+import { orderToCash } from '../processes/order-to-cash/definition.ts';
 
-// Every process the hub runs, every version of each still needed by instances in flight. The
-// order-to-cash process (issue 5) is registered here once it lands.
+// Every process the hub runs, from config, every version still needed by instances in flight, each
+// checked against the configured targets before anything starts.
 
-/** The processes, all versions. */
-export const processDefinitions: readonly ProcessDefinition<unknown>[] = [];
+/** The processes the configuration turns on; a ConfigError names any target or action missing. */
+export function buildProcesses(config: Config, targets: ReadonlyMap<string, DeliveryTarget>): ProcessDefinition<unknown>[] {
+  const definitions: ProcessDefinition<unknown>[] = [];
+  const o2c = config.processes.orderToCash;
+  if (o2c.enabled) {
+    const problems: string[] = [];
+    const need = (field: string, name: string, actions: string[]): void => {
+      const target = targets.get(name);
+      if (name === '') problems.push(`processes.orderToCash.${field} is required when order-to-cash is enabled (a target name).`);
+      else if (!target) problems.push(`processes.orderToCash.${field} "${name}" is not a configured target (targets: ${[...targets.keys()].join(', ') || 'none'}).`);
+      else for (const action of actions) if (!target.actions[action]) problems.push(`processes.orderToCash.${field} "${name}" has no action ${action} (connector ${target.connector}).`);
+    };
+    need('erp', o2c.erp, ['upsertSalesOrder', 'invoiceSalesOrder']);
+    if (o2c.warehouse !== '') need('warehouse', o2c.warehouse, ['releaseOrder', 'cancelOrder']);
+    if (problems.length > 0) throw new ConfigError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
+    definitions.push(orderToCash({ erp: o2c.erp, warehouse: o2c.warehouse === '' ? undefined : o2c.warehouse, collectWithinHours: o2c.collectWithinHours }) as ProcessDefinition<unknown>);
+  }
+  return definitions;
+}

@@ -174,6 +174,22 @@ const Inbound = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** The processes the hub runs. */
+const Processes = Type.Object(
+  {
+    orderToCash: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'Run order-to-cash for every captured order (docs/processes.md).' }),
+        erp: Type.String({ default: '', description: 'Target name of the ERP (actions upsertSalesOrder, invoiceSalesOrder); required when enabled.' }),
+        warehouse: Type.String({ default: '', description: 'Target name of the warehouse (actions releaseOrder, cancelOrder); empty: ship groups wait for shipments reported from elsewhere.' }),
+        collectWithinHours: Type.Integer({ minimum: 1, default: 72, description: 'How long a pick-up waits at the store when the store gives no collect-by time; then it is cancelled.' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** A route from event types to a target action. */
 const Route = Type.Object(
   {
@@ -219,6 +235,7 @@ export const ConfigSchema = Type.Object(
         'Source systems Weft receives from, by name: their webhooks arrive at /webhooks/<name>, and sources that poll are polled. Each names its `connector` and carries that connector\'s settings (webhook secret, API credentials); secrets are never logged. As an environment variable: JSON.',
     }),
     inbound: Inbound,
+    processes: Processes,
     routes: Type.Array(Route, {
       default: [],
       description: 'Routes from event types to target actions: each matching event becomes a command in the outbox. As an environment variable: JSON.',

@@ -35,7 +35,9 @@ export type ProcessAction =
   /** A task for a person; resolving it moves the instance with `task:<kind>`. */
   | { kind: 'task'; taskKind: string; title: string; options: readonly string[]; data?: unknown }
   /** Sends the compensations of the commands sent so far, newest first, and forgets them. */
-  | { kind: 'compensate' };
+  | { kind: 'compensate' }
+  /** Forgets the compensations owed (what they would undo can no longer be undone: it shipped). */
+  | { kind: 'forgetCompensations' };
 
 /** What guards, data and actions see. */
 export interface StepContext<D> {

@@ -100,6 +100,9 @@ export function decideStep<D>(definition: ProcessDefinition<D>, key: string, ins
         for (const owed of [...envelope.compensations].reverse()) unit.outbox.push(command(owed.target, owed.action, owed.event, 'urgent'));
         envelope.compensations = [];
         break;
+      case 'forgetCompensations':
+        envelope.compensations = [];
+        break;
       case 'timer': {
         const replaced = envelope.timers[action.name];
         if (replaced !== undefined) unit.cancelTimers.push(replaced);

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { germanWebOrder, usPosSale } from '../../domain/events/example-documents.ts';
+import type { Order } from '../../domain/order/order.schema.ts';
+import { createIdGenerator, type Clock } from '../../ports/clock.ts';
+import type { ProcessInstance } from '../../ports/store.ts';
+import { definitionProblems, type ProcessInput } from '../engine/definition.ts';
+import { decideStep, envelopeOf, type StepOutcome } from '../engine/step.ts';
+import { holdReasonOf, orderToCash, type OrderToCashData } from './definition.ts';
+
+// Order-to-cash v1, step by step through the transition table (the runner and the store are tested
+// elsewhere): the happy path of a web order with a ship group and a pick-up group, a till sale,
+// holds, an ERP refusal, cancellations that undo what was done, and a pick-up never collected.
+
+const clock: Clock = { now: () => Date.parse('2026-11-23T12:00:00.000Z') };
+const o2c = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72 });
+const now = '2026-11-23T12:00:00.000Z';
+let n = 0;
+
+const event = (type: string, subject: string, data: object = {}): ProcessInput => ({ kind: 'event', id: `evt_${++n}`, type, subject, time: now, data });
+const result = (type: 'weft.command.delivered.v1' | 'weft.command.failed.v1', order: Order, target: string, action: string, extra: object = {}): ProcessInput =>
+  event(type, order.id, { commandId: 'cmd_x', target, action, key: order.id, attempts: 1, occurredAt: now, ...extra });
+
+type Step = Extract<StepOutcome<OrderToCashData>, { kind: 'step' }>;
+function step(order: Order, instance: ProcessInstance | undefined, input: ProcessInput): Step {
+  const outcome = decideStep(o2c, order.id, instance, input, now, createIdGenerator(clock));
+  assert.equal(outcome.kind, 'step', outcome.kind === 'ignored' ? outcome.reason : '');
+  return outcome as Step;
+}
+const commandsOf = (s: Step) => (s.unit.outbox ?? []).map((c) => `${c.target}.${c.action}`);
+const eventsOf = (s: Step) => (s.unit.events ?? []).map((e) => e.type);
+
+/** Captured and validated: in erp_pending with the ERP command sent. */
+function intoErp(order: Order): Step {
+  const captured = step(order, undefined, event('weft.order.captured.v1', order.id, order));
+  assert.deepEqual(eventsOf(captured), ['weft.order.validated.v1']);
+  const validated = step(order, captured.instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
+  assert.equal(validated.instance.state, 'erp_pending');
+  assert.deepEqual(commandsOf(validated), ['erp.upsertSalesOrder']);
+  return validated;
+}
+
+describe('order-to-cash v1', () => {
+  it('is a sound definition', () => {
+    assert.deepEqual(definitionProblems(o2c), []);
+  });
+
+  it('takes a web order with a ship group and a pick-up group through to completed', () => {
+    const order = germanWebOrder;
+    const inErp = intoErp(order);
+    assert.equal((inErp.unit.outbox?.[0]?.payload as { type: string; data: { id: string } }).data.id, order.id, 'the ERP command carries the order');
+    const released = step(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created', targetId: '48213' }));
+    assert.equal(released.instance.state, 'released');
+    assert.deepEqual(commandsOf(released), ['wms.releaseOrder']);
+    assert.deepEqual(eventsOf(released), ['weft.order.released.v1']);
+    assert.equal(envelopeOf<OrderToCashData>(released.instance).compensations[0]?.action, 'cancelOrder', 'releasing owes a cancellation');
+    const shipGroup = order.fulfilmentGroups.find((g) => g.kind === 'ship')?.id;
+    const pickupGroup = order.fulfilmentGroups.find((g) => g.kind === 'pickup_in_store')?.id;
+    const shipped = step(order, released.instance, event('weft.shipment.dispatched.v1', 'shp_01JDS0000000000000000000AA', { orderId: order.id, fulfilmentGroupId: shipGroup }));
+    assert.equal(shipped.instance.state, 'awaiting_pickup', 'the pick-up group is still to come');
+    assert.equal(envelopeOf<OrderToCashData>(shipped.instance).compensations.length, 0, 'a shipped release can no longer be cancelled');
+    const ready = step(order, shipped.instance, event('weft.order.ready_for_pickup.v1', order.id, { orderId: order.id, fulfilmentGroupId: pickupGroup, collectBy: '2026-11-27T18:00:00.000Z' }));
+    assert.equal(ready.unit.timers?.[0]?.dueAt, '2026-11-27T18:00:00.000Z', 'the store\'s collect-by time is the deadline');
+    const collected = step(order, ready.instance, event('weft.order.collected.v1', order.id, { orderId: order.id, fulfilmentGroupId: pickupGroup }));
+    assert.equal(collected.instance.state, 'invoicing');
+    assert.deepEqual(commandsOf(collected), ['erp.invoiceSalesOrder']);
+    assert.equal(collected.unit.cancelTimers?.length, 1, 'the collect-by timer is cancelled');
+    const done = step(order, collected.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }));
+    assert.deepEqual([done.instance.state, done.instance.finished, eventsOf(done)], ['completed', true, ['weft.order.completed.v1']]);
+  });
+
+  it('bills a till sale as soon as the ERP has it: nothing to ship or collect', () => {
+    const order = usPosSale;
+    const inErp = intoErp(order);
+    const billed = step(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    assert.deepEqual([billed.instance.state, commandsOf(billed)], ['invoicing', ['erp.invoiceSalesOrder']]);
+  });
+
+  it('ignores results of other commands while waiting for the ERP', () => {
+    const order = germanWebOrder;
+    const inErp = intoErp(order);
+    const other = decideStep(o2c, order.id, inErp.instance, result('weft.command.delivered.v1', order, 'webshop', 'tagOrder', { status: 'updated' }), now, createIdGenerator(clock));
+    assert.equal(other.kind, 'ignored');
+  });
+
+  it('holds an order whose payment is not secured, opens a task, and goes on when the payment arrives', () => {
+    const unpaid: Order = { ...germanWebOrder, payments: germanWebOrder.payments.map((p) => ({ ...p, status: 'pending' as const, amountAuthorized: { ...p.amountAuthorized, amount: 0 } })) };
+    assert.equal(holdReasonOf(unpaid)?.reason, 'payment_pending');
+    assert.equal(holdReasonOf({ ...germanWebOrder, payments: germanWebOrder.payments.map((p) => ({ ...p, status: 'under_review' as const })) })?.reason, 'fraud_review');
+    assert.equal(holdReasonOf(germanWebOrder), undefined);
+    const captured = step(unpaid, undefined, event('weft.order.captured.v1', unpaid.id, unpaid));
+    assert.deepEqual(eventsOf(captured), ['weft.order.held.v1']);
+    const held = step(unpaid, captured.instance, event('weft.order.held.v1', unpaid.id, { orderId: unpaid.id, reason: 'payment_pending', note: 'no payment yet', occurredAt: now }));
+    assert.equal(held.instance.state, 'on_hold');
+    assert.deepEqual([held.unit.tasks?.[0]?.kind, held.unit.tasks?.[0]?.options], ['order_hold', ['release', 'cancel']]);
+    const paid = step(unpaid, held.instance, event('weft.order.payment_authorized.v1', unpaid.id, { orderId: unpaid.id }));
+    assert.deepEqual([paid.instance.state, commandsOf(paid), eventsOf(paid)], ['erp_pending', ['erp.upsertSalesOrder'], ['weft.order.hold_lifted.v1']]);
+    const cancelled = step(unpaid, held.instance, { kind: 'task', id: 'tsk_1', taskKind: 'order_hold', decision: 'cancel', note: 'fraud', resolvedAt: now, data: null });
+    assert.deepEqual([cancelled.instance.state, eventsOf(cancelled)], ['cancelled', ['weft.order.cancelled.v1']]);
+  });
+
+  it('turns an ERP refusal into a task, and goes on once the dead letter is replayed and delivered', () => {
+    const order = germanWebOrder;
+    const inErp = intoErp(order);
+    const refused = step(order, inErp.instance, result('weft.command.failed.v1', order, 'erp', 'upsertSalesOrder', { code: 'target_rejected', message: 'Invalid item reference' }));
+    assert.equal(refused.instance.state, 'erp_failed');
+    assert.match(refused.unit.tasks?.[0]?.title ?? '', /The ERP refused order DE-100234: Invalid item reference/);
+    const replayed = step(order, refused.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    assert.equal(replayed.instance.state, 'released');
+  });
+
+  it('undoes the warehouse release when the customer cancels before shipping', () => {
+    const order = germanWebOrder;
+    const inErp = intoErp(order);
+    const released = step(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    const cancelled = step(order, released.instance, event('weft.order.cancelled.v1', order.id, { orderId: order.id, reason: 'customer_request', occurredAt: now }));
+    assert.deepEqual([cancelled.instance.state, commandsOf(cancelled)], ['cancelled', ['wms.cancelOrder']]);
+    const shipped = step(order, released.instance, event('weft.shipment.dispatched.v1', 'shp_x', { orderId: order.id, fulfilmentGroupId: order.fulfilmentGroups[0]?.id }));
+    assert.equal(decideStep(o2c, order.id, shipped.instance, event('weft.order.cancelled.v1', order.id, { orderId: order.id }), now, createIdGenerator(clock)).kind, 'ignored', 'after shipping a cancellation is a return, not an undo');
+  });
+
+  it('cancels a pick-up nobody collected when its timer fires, undoing what was done', () => {
+    const order: Order = { ...germanWebOrder, fulfilmentGroups: germanWebOrder.fulfilmentGroups.filter((g) => g.kind === 'pickup_in_store') };
+    const inErp = intoErp(order);
+    const waiting = step(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    assert.equal(waiting.instance.state, 'awaiting_pickup');
+    const ready = step(order, waiting.instance, event('weft.order.ready_for_pickup.v1', order.id, { orderId: order.id }));
+    const timer = ready.unit.timers?.[0];
+    assert.equal(timer?.dueAt, '2026-11-26T12:00:00.000Z', 'the configured 72 hours when the store gives no time');
+    const expired = step(order, ready.instance, { kind: 'timer', id: timer?.id as string, name: 'collect_by', firedAt: now, payload: null });
+    assert.equal(expired.instance.state, 'cancelled');
+    const cancelled = expired.unit.events?.find((e) => e.type === 'weft.order.cancelled.v1');
+    assert.equal((cancelled?.data as { reason: string }).reason, 'not_collected');
+  });
+});

@@ -1,0 +1,203 @@
+import type { FulfilmentGroup } from '../../domain/order/fulfilment-group.schema.ts';
+import type { Order } from '../../domain/order/order.schema.ts';
+import type { ProcessAction, ProcessDefinition, ProcessInput, StepContext } from '../engine/definition.ts';
+
+// Order-to-cash, version 1: an order from any channel is validated (payments), put into the ERP,
+// released to the warehouse (ship groups) or prepared in the store (pick-up groups), shipped or
+// collected, invoiced in the ERP, and completed. Holds and ERP refusals become tasks for people;
+// cancellations before shipping compensate what was done (the warehouse order is cancelled); a
+// pick-up not collected in time is cancelled. The ERP and the warehouse are the configured targets
+// named in settings; their answers come back as weft.command.delivered/failed.v1.
+
+/** Which systems the process talks to, and its time limits. */
+export interface OrderToCashSettings {
+  /** Target name of the ERP (actions upsertSalesOrder, invoiceSalesOrder). */
+  erp: string;
+  /** Target name of the warehouse (actions releaseOrder, cancelOrder); none: ship groups wait in `released` for shipments from elsewhere. */
+  warehouse: string | undefined;
+  /** How long a pick-up waits at the store when the store gives no collect-by time, in hours. */
+  collectWithinHours: number;
+}
+
+/** What the process keeps of an order. */
+export interface OrderToCashData {
+  order: Order;
+  /** Ship groups not shipped yet. */
+  toShip: string[];
+  /** Pick-up groups not collected yet. */
+  toCollect: string[];
+  /** Why it is on hold, while it is. */
+  hold: string | undefined;
+  /** Whether anything shipped: from then on a cancellation is a return, not an undo. */
+  shipped: boolean;
+}
+
+/** The states, in the order an order usually passes them. */
+export const ORDER_TO_CASH_STATES = [
+  'captured',
+  'on_hold',
+  'erp_pending',
+  'erp_failed',
+  'released',
+  'partially_shipped',
+  'awaiting_pickup',
+  'ready_for_pickup',
+  'invoicing',
+  'completed',
+  'cancelled',
+] as const;
+
+const SHIP_KINDS = new Set<FulfilmentGroup['kind']>(['ship', 'ship_from_store']);
+const PICKUP_KINDS = new Set<FulfilmentGroup['kind']>(['pickup_in_store']);
+/** States before anything left a warehouse or a store: a cancellation undoes what was done. */
+const CANCELLABLE = ['captured', 'on_hold', 'erp_pending', 'erp_failed', 'released', 'awaiting_pickup', 'ready_for_pickup'];
+
+type Ctx = StepContext<OrderToCashData>;
+
+function eventData(input: ProcessInput): Record<string, unknown> {
+  return input.kind === 'event' && typeof input.data === 'object' && input.data !== null ? (input.data as Record<string, unknown>) : {};
+}
+
+/** Why a captured order cannot go on without a person (or a payment), or undefined when it can. */
+export function holdReasonOf(order: Order): { reason: 'payment_pending' | 'fraud_review' | 'manual'; note: string } | undefined {
+  const statuses = order.payments.map((payment) => payment.status);
+  if (statuses.includes('declined')) return { reason: 'manual', note: 'a payment was declined' };
+  if (statuses.includes('under_review')) return { reason: 'fraud_review', note: 'the payment provider is reviewing a payment' };
+  if (order.totals.grandTotal.amount === 0) return undefined;
+  // What the providers hold for the order: authorised (whether captured yet or not).
+  const secured = order.payments.filter((payment) => payment.status === 'authorized' || payment.status === 'captured').reduce((sum, payment) => sum + Math.max(payment.amountAuthorized.amount, payment.amountCaptured.amount), 0);
+  if (secured < order.totals.grandTotal.amount) return { reason: 'payment_pending', note: `payments secure ${secured} of ${order.totals.grandTotal.amount} ${order.currency} (minor units)` };
+  return undefined;
+}
+
+/** Builds order-to-cash v1 for the configured systems. */
+export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<OrderToCashData> {
+  const { erp, warehouse } = settings;
+  const orderEvent = (data: OrderToCashData) => ({ type: 'weft.order.captured.v1', data: data.order });
+  const resultOf = (ctx: Ctx): { target?: unknown; action?: unknown } => eventData(ctx.input);
+  const delivered = (target: string, action: string) => (ctx: Ctx): boolean => resultOf(ctx).target === target && resultOf(ctx).action === action;
+
+  /** Into the ERP. */
+  const toErp = (ctx: Ctx): ProcessAction[] => [{ kind: 'command', target: erp, action: 'upsertSalesOrder', event: orderEvent(ctx.data), priority: 'urgent' }];
+  /** Bill it: the ERP invoices the sales order. */
+  const invoice = (ctx: Ctx): ProcessAction[] => [{ kind: 'command', target: erp, action: 'invoiceSalesOrder', event: { type: 'weft.order.completed.v1', data: { orderId: ctx.data.order.id, occurredAt: ctx.now } } }];
+  /** After the ERP took the order: release ship groups, wait for pick-ups, or bill what was handed over at the till. */
+  const afterErp = (ctx: Ctx): string => (ctx.data.toShip.length > 0 ? 'released' : ctx.data.toCollect.length > 0 ? 'awaiting_pickup' : 'invoicing');
+  const afterErpActions = (ctx: Ctx): ProcessAction[] => {
+    const next = afterErp(ctx);
+    if (next === 'invoicing') return invoice(ctx);
+    if (next === 'awaiting_pickup') return [];
+    const released: ProcessAction = { kind: 'emit', type: 'weft.order.released.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, fulfilmentGroupIds: ctx.data.toShip, occurredAt: ctx.now } };
+    if (warehouse === undefined) return [released];
+    return [
+      {
+        kind: 'command',
+        target: warehouse,
+        action: 'releaseOrder',
+        event: orderEvent(ctx.data),
+        priority: 'urgent',
+        compensation: { target: warehouse, action: 'cancelOrder', event: { type: 'weft.order.cancelled.v1', data: { orderId: ctx.data.order.id, reason: 'other', occurredAt: ctx.now } } },
+      },
+      released,
+    ];
+  };
+  const liftHold = (ctx: Ctx, note: string): ProcessAction[] => [{ kind: 'emit', type: 'weft.order.hold_lifted.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, note, occurredAt: ctx.now } }, ...toErp(ctx)];
+  const cancel = (ctx: Ctx, reason: string, note: string): ProcessAction[] => [
+    { kind: 'compensate' },
+    { kind: 'emit', type: 'weft.order.cancelled.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, reason, note, occurredAt: ctx.now } },
+  ];
+
+  return {
+    name: 'order-to-cash',
+    version: 1,
+    description: 'Validate, ERP sales order, release or pick-up, shipment or collection, invoice, complete; holds and ERP refusals go to people.',
+    states: ORDER_TO_CASH_STATES,
+    final: ['completed', 'cancelled'],
+    keyOf(event) {
+      const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as { orderId?: unknown };
+      if (event.type.startsWith('weft.order.')) return event.subject;
+      if (event.type === 'weft.shipment.dispatched.v1' && typeof data.orderId === 'string') return data.orderId;
+      if (event.type.startsWith('weft.command.') && event.subject.startsWith('ord_')) return event.subject;
+      return undefined;
+    },
+    start: {
+      on: ['weft.order.captured.v1'],
+      state: 'captured',
+      data: (event) => {
+        const order = event.data as Order;
+        return {
+          order,
+          toShip: order.fulfilmentGroups.filter((group) => SHIP_KINDS.has(group.kind)).map((group) => group.id),
+          toCollect: order.fulfilmentGroups.filter((group) => PICKUP_KINDS.has(group.kind)).map((group) => group.id),
+          hold: undefined,
+          shipped: false,
+        };
+      },
+      // Validation decides between the two events the process then moves on.
+      actions: (ctx) => {
+        const hold = holdReasonOf(ctx.data.order);
+        const orderId = ctx.data.order.id;
+        return hold === undefined
+          ? [{ kind: 'emit', type: 'weft.order.validated.v1', subject: orderId, data: { orderId, occurredAt: ctx.now } }]
+          : [{ kind: 'emit', type: 'weft.order.held.v1', subject: orderId, data: { orderId, reason: hold.reason, note: hold.note, occurredAt: ctx.now } }];
+      },
+    },
+    transitions: [
+      { from: 'captured', on: 'weft.order.validated.v1', to: 'erp_pending', actions: toErp, note: 'validated: into the ERP' },
+      {
+        from: 'captured',
+        on: 'weft.order.held.v1',
+        to: 'on_hold',
+        data: (ctx) => ({ ...ctx.data, hold: String(eventData(ctx.input).reason ?? 'manual') }),
+        actions: (ctx) => [{ kind: 'task', taskKind: 'order_hold', title: `Order ${ctx.data.order.orderNumber} is on hold: ${String(eventData(ctx.input).note ?? eventData(ctx.input).reason)}`, options: ['release', 'cancel'], data: { reason: eventData(ctx.input).reason, note: eventData(ctx.input).note } }],
+        note: 'held: a person decides',
+      },
+      { from: 'on_hold', on: 'weft.order.payment_authorized.v1', to: 'erp_pending', data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment authorised'), note: 'payment arrived' },
+      { from: 'on_hold', on: 'weft.order.payment_captured.v1', to: 'erp_pending', data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment captured'), note: 'payment arrived' },
+      { from: 'on_hold', on: 'task:order_hold', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'release', to: 'erp_pending', data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, ctx.input.kind === 'task' ? (ctx.input.note ?? 'released by a person') : 'released'), note: 'released by a person' },
+      { from: 'on_hold', on: 'task:order_hold', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', ctx.input.kind === 'task' ? (ctx.input.note ?? 'cancelled by a person') : 'cancelled'), note: 'cancelled by a person' },
+      { from: ['erp_pending', 'erp_failed'], on: 'weft.command.delivered.v1', when: delivered(erp, 'upsertSalesOrder'), to: afterErp, actions: afterErpActions, note: 'the ERP has the sales order' },
+      {
+        from: 'erp_pending',
+        on: 'weft.command.failed.v1',
+        when: delivered(erp, 'upsertSalesOrder'),
+        to: 'erp_failed',
+        actions: (ctx) => [{ kind: 'task', taskKind: 'erp_refused', title: `The ERP refused order ${ctx.data.order.orderNumber}: ${String(eventData(ctx.input).message ?? '')}`.slice(0, 300), options: ['wait_for_replay', 'cancel'], data: { code: eventData(ctx.input).code, message: eventData(ctx.input).message, commandId: eventData(ctx.input).commandId } }],
+        note: 'the ERP refused the order: a person fixes and replays it, or cancels',
+      },
+      { from: 'erp_failed', on: 'task:erp_refused', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'cancel', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', 'the ERP refused it'), note: 'cancelled by a person' },
+      { from: 'erp_failed', on: 'task:erp_refused', to: 'erp_failed', note: 'waiting for the dead letter to be replayed' },
+      {
+        from: ['released', 'partially_shipped'],
+        on: 'weft.shipment.dispatched.v1',
+        to: (ctx) => {
+          const left = ctx.data.toShip.filter((group) => group !== eventData(ctx.input).fulfilmentGroupId);
+          return left.length > 0 ? 'partially_shipped' : ctx.data.toCollect.length > 0 ? 'awaiting_pickup' : 'invoicing';
+        },
+        data: (ctx) => ({ ...ctx.data, shipped: true, toShip: ctx.data.toShip.filter((group) => group !== eventData(ctx.input).fulfilmentGroupId) }),
+        // What left the warehouse cannot be cancelled there any more: a cancellation now is a return.
+        actions: (ctx) => [{ kind: 'forgetCompensations' }, ...(ctx.data.toShip.length === 0 && ctx.data.toCollect.length === 0 ? invoice(ctx) : [])],
+        note: 'shipped',
+      },
+      { from: 'awaiting_pickup', on: 'weft.order.ready_for_pickup.v1', to: 'ready_for_pickup', actions: (ctx) => [{ kind: 'timer', name: 'collect_by', dueAt: typeof eventData(ctx.input).collectBy === 'string' ? (eventData(ctx.input).collectBy as string) : new Date(Date.parse(ctx.now) + settings.collectWithinHours * 3_600_000).toISOString() }], note: 'ready at the store' },
+      {
+        from: 'ready_for_pickup',
+        on: 'weft.order.collected.v1',
+        to: (ctx) => (ctx.data.toCollect.filter((group) => group !== eventData(ctx.input).fulfilmentGroupId).length > 0 ? 'ready_for_pickup' : 'invoicing'),
+        data: (ctx) => ({ ...ctx.data, toCollect: ctx.data.toCollect.filter((group) => group !== eventData(ctx.input).fulfilmentGroupId) }),
+        actions: (ctx) => (ctx.data.toCollect.length === 0 ? [{ kind: 'cancelTimer', name: 'collect_by' }, ...invoice(ctx)] : []),
+        note: 'collected',
+      },
+      { from: 'ready_for_pickup', on: 'timer:collect_by', to: 'cancelled', actions: (ctx) => cancel(ctx, 'not_collected', 'not collected in time'), note: 'not collected in time: cancelled' },
+      { from: 'invoicing', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: 'completed', actions: (ctx) => [{ kind: 'emit', type: 'weft.order.completed.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, occurredAt: ctx.now } }], note: 'invoiced: done' },
+      {
+        from: CANCELLABLE,
+        on: 'weft.order.cancelled.v1',
+        when: (ctx) => !ctx.data.shipped,
+        to: 'cancelled',
+        actions: () => [{ kind: 'compensate' }],
+        note: 'cancelled by the channel or the customer before anything shipped: what was done is undone',
+      },
+    ],
+  };
+}
