@@ -83,8 +83,15 @@ describe('the demo estate', () => {
     await until(() => warehouse.state().shipments.length >= 1, 'a shipment');
     // Settled: every event routed, every command delivered.
     await until(
-      async () => (await store.checkpoint('delivery.router')) === (await store.lastPosition()) && (await store.listCommands({ status: 'pending', limit: 1 })).length === 0,
-      'every event routed and every command delivered',
+      async () => {
+        const last = await store.lastPosition();
+        return (
+          (await store.checkpoint('delivery.router')) === last &&
+          (await store.checkpoint('process:order-to-cash')) === last &&
+          (await store.listCommands({ status: 'pending', limit: 1 })).length === 0
+        );
+      },
+      'every event routed, every process step taken and every command delivered',
       90_000,
     );
     const shippedKeys = new Set(warehouse.state().orders.filter((o) => o.orderStatus === 'shipped').map((o) => o.orderKey));
@@ -97,6 +104,29 @@ describe('the demo estate', () => {
     assert.ok(shopFulfilments >= shippedKeys.size, `every shipped web order is fulfilled in the web store (${shopFulfilments} of ${shippedKeys.size})`);
     assert.deepEqual(await store.listCommands({ status: 'dead', limit: 10 }), [], 'nothing was dead-lettered');
     assert.deepEqual(await store.listRejections({ limit: 10 }), [], 'no webhook was refused or left unmapped');
+    assert.deepEqual(await store.listTasks({ status: 'open', limit: 10 }), [], 'nothing waits for a person: every order was paid');
+
+    // Order-to-cash: every till sale and every shipped ship-only web order is invoiced in the ERP and completed.
+    const invoices = erp.records('invoice');
+    const billed = async (orderId: string) => {
+      const salesOrder = salesOrders().find((record) => record.externalId === orderId);
+      return invoices.filter((invoice) => (invoice.createdFrom as { id?: string } | undefined)?.id === salesOrder?.id).length;
+    };
+    for (const sale of pos.state().orders) {
+      const orderId = (await store.resolveXref('order', 'pos', String(sale.id))) as string;
+      assert.equal((await store.processInstance('order-to-cash', orderId))?.state, 'completed', `till sale ${String(sale.id)} completed`);
+      assert.equal(await billed(orderId), 1, `till sale ${String(sale.id)} invoiced once`);
+    }
+    let completedWeb = 0;
+    for (const orderKey of shippedKeys) {
+      const instance = await store.processInstance('order-to-cash', orderKey);
+      const data = (instance?.data as { data: { toCollect: string[] } }).data;
+      if (data.toCollect.length > 0) continue; // a pick-up group still waits at its store
+      assert.equal(instance?.state, 'completed', `shipped web order ${orderKey} completed`);
+      assert.equal(await billed(orderKey), 1, `shipped web order ${orderKey} invoiced once`);
+      completedWeb++;
+    }
+    assert.ok(completedWeb >= 1, 'at least one web order went all the way');
 
     // One shipped web order, asked for by its Shopify id: every system's view, in step, with its history.
     const shippedKey = [...shippedKeys][0] as string;

@@ -25,7 +25,7 @@ export interface DemoSimulators {
 export interface DemoEstate {
   simulators: DemoSimulators;
   /** Config the hub starts with: sources, targets, routes (merged over the user's config). */
-  config: { sources: Record<string, unknown>; targets: Record<string, unknown>; routes: unknown[] };
+  config: { sources: Record<string, unknown>; targets: Record<string, unknown>; routes: unknown[]; processes: Record<string, unknown> };
   /** Subscribes the hub's webhook URLs and links the estate's locations; call once the hub listens. */
   attach(hub: { url: string; store: Store }): Promise<void>;
   /** The Shopify location id of each store (pick-up) and the Square location id of each till. */
@@ -126,16 +126,11 @@ export async function startDemoEstate(): Promise<DemoEstate> {
           locations: { [WAREHOUSE.id]: shopifyWarehouseId, ...shopifyStoreIds },
         },
       },
+      // Order-to-cash takes every order into the ERP, releases ship groups to the warehouse and bills
+      // what shipped or was sold at the till; routes carry what needs no process.
+      processes: { orderToCash: { enabled: true, erp: 'erp', warehouse: 'warehouse' } },
       routes: [
-        { name: 'every order to the ERP', events: ['weft.order.captured.v1'], target: 'erp', action: 'upsertSalesOrder' },
         { name: 'customers to the ERP', events: ['weft.customer.created.v1'], target: 'erp', action: 'upsertCustomer' },
-        {
-          name: 'web orders to the warehouse',
-          events: ['weft.order.captured.v1'],
-          target: 'warehouse',
-          action: 'releaseOrder',
-          where: [{ pointer: '/data/channel', in: ['web'] }],
-        },
         { name: 'web orders tagged in the web store', events: ['weft.order.captured.v1'], target: 'webshop', action: 'tagOrder', where: [{ pointer: '/source', in: ['urn:weft:source:webshop'] }] },
         { name: 'shipments to the web store', events: ['weft.shipment.dispatched.v1'], target: 'webshop', action: 'createFulfillment', where: [{ pointer: '/source', in: ['urn:weft:source:warehouse'] }] },
         { name: 'shipments to the ERP', events: ['weft.shipment.dispatched.v1'], target: 'erp', action: 'fulfilSalesOrder', where: [{ pointer: '/source', in: ['urn:weft:source:warehouse'] }] },

@@ -37,6 +37,7 @@ export async function startDemoHub(config: Config, options: { rate: number; anno
     sources: { ...config.sources, ...estate.config.sources } as Config['sources'],
     targets: { ...config.targets, ...estate.config.targets } as Config['targets'],
     routes: [...config.routes, ...(estate.config.routes as Config['routes'])],
+    processes: { ...config.processes, orderToCash: { ...config.processes.orderToCash, ...(estate.config.processes.orderToCash as object) } },
   };
   let hub: Hub;
   try {
