@@ -9,6 +9,7 @@ import { createHttpClient } from '../../src/connectors/sdk/http-client.ts';
 import { createDeliveryEngine, type DeliveryEngine } from '../../src/delivery/engine.ts';
 import type { DeliveryLog } from '../../src/delivery/telemetry.ts';
 import { createIdGenerator, systemClock } from '../../src/ports/clock.ts';
+import type { HttpClient } from '../../src/ports/connector.ts';
 import type { OutboxCommand, Store } from '../../src/ports/store.ts';
 import { createSqliteStore } from '../../src/store/sqlite/store.ts';
 import { observedRate, startFakeTarget, type Faults, type FakeTarget } from '../support/fake-target.ts';
@@ -28,12 +29,23 @@ interface Rig {
   store: Store;
   engine: DeliveryEngine;
   fake: FakeTarget;
+  /** performance.now() of every request the hub sent. */
+  sent: number[];
   close(): Promise<void>;
 }
 
 async function rig(options: { faults?: Faults; settings?: Record<string, unknown>; action?: Record<string, unknown> } = {}): Promise<Rig> {
   const fake = await startFakeTarget({ faults: options.faults ?? {} });
-  const http = createHttpClient({ timeoutMs: 5000 });
+  const client = createHttpClient({ timeoutMs: 5000 });
+  // When the hub sends each request: the budget's own measure, free of the target's scheduling.
+  const sent: number[] = [];
+  const http: HttpClient = {
+    request: (request, signal) => {
+      sent.push(performance.now());
+      return client.request(request, signal);
+    },
+    close: () => client.close(),
+  };
   const settings = parseHttpTargetSettings('erp', {
     connector: 'http',
     baseUrl: fake.url,
@@ -51,6 +63,7 @@ async function rig(options: { faults?: Faults; settings?: Record<string, unknown
     store,
     engine,
     fake,
+    sent,
     async close() {
       await engine.stop();
       await store.close();
@@ -116,11 +129,17 @@ describe('delivery under injected faults', () => {
       await r.store.commit({ outbox });
       r.engine.start();
       await untilAllDone(r.store, outbox.length);
+      // The budget grants at most rate × 1 s + burst in any second, measured where it is kept: when the
+      // hub sends. The target sees the same requests later, and a busy machine can stall its process
+      // long enough to bunch a few more into one of its seconds; it is held to a looser bound.
+      const sent = observedRate(Float64Array.from(r.sent), 1000);
+      assert.equal(sent.count, 500);
+      // +2: the window edges and the moment a granted request is recorded differ by a tick.
+      assert.ok(sent.peakCount <= 200 + 5 + 2, `no second in which the hub sent more than budget + burst (peak ${sent.peakCount})`);
+      assert.ok(sent.meanPerSecond <= 200 * 1.05, `mean ${sent.meanPerSecond.toFixed(1)}/s sent within 5% of the budget`);
       const rate = observedRate(r.fake.arrivalTimes(), 1000);
-      // The budget grants at most rate × 1 s + burst per second; arrivals at the target carry a few ms
-      // of scheduling and network jitter, which can squeeze a few more into one window.
-      assert.ok(rate.peakCount <= (200 + 5) * 1.03, `no 1-second window above budget + burst, give or take arrival jitter (peak ${rate.peakCount})`);
-      assert.ok(rate.meanPerSecond <= 200 * 1.05, `mean ${rate.meanPerSecond.toFixed(1)}/s within 5% of the budget`);
+      assert.ok(rate.peakCount <= (200 + 5) * 1.1, `no second in which the target saw more than budget + burst, give or take its own scheduling (peak ${rate.peakCount})`);
+      assert.ok(rate.meanPerSecond <= 200 * 1.05, `mean ${rate.meanPerSecond.toFixed(1)}/s arrived within 5% of the budget`);
       // That the budget is used is shown by its busiest second; how close the mean comes to it is the
       // benchmark's to measure (npm run bench -- delivery), since a loaded CI machine stalls senders.
       assert.ok(rate.peakCount >= 200 * 0.85, `the busiest second (${rate.peakCount}) uses the budget`);
