@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 const benchmarks: Record<string, () => Promise<{ run: () => Promise<Record<string, unknown>> }>> = {
   ingest: () => import('./ingest.ts'),
   delivery: () => import('./delivery.ts'),
+  orders: () => import('./orders.ts'),
 };
 
 const names = process.argv.slice(2);
