@@ -2,6 +2,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Default } from 'typebox/value';
 import { ConfigError } from '../../errors/index.ts';
+import { breakerOverrides, retryOverrides } from '../sdk/settings-schemas.ts';
 import { settingsProblems, type BreakerPolicy, type RetryPolicy } from '../sdk/index.ts';
 
 // Settings of a NetSuite system (`targets.<name>` or `sources.<name>` with `connector: "netsuite"`):
@@ -52,6 +53,8 @@ export const NetSuiteSettings = Type.Object(
       description: 'Requests in flight at once: the account concurrency limit (5 standard, +10 per SuiteCloud Plus licence) minus what other integrations use.',
     }),
     requestsPerSecond: Type.Number({ exclusiveMinimum: 0, default: 10, description: 'Sustained requests per second Weft sends (NetSuite limits concurrency, not rate).' }),
+    retry: Type.Optional(retryOverrides(DEFAULT_RETRY)),
+    breaker: Type.Optional(breakerOverrides(DEFAULT_BREAKER)),
     timeoutMs: Type.Integer({ minimum: 1000, maximum: 900_000, default: 60_000, description: 'Longest one request may take, in ms (NetSuite times out at 15 minutes).' }),
     subsidiaryId: Type.Optional(InternalId('Internal id of the subsidiary of new customers and transactions (OneWorld accounts).')),
     locationId: Type.Optional(InternalId('Internal id of the location of sales orders, fulfilments and adjustments.')),

@@ -22,8 +22,8 @@ export function createNetSuiteTarget(name: string, input: unknown, deps: NetSuit
     name,
     connector: 'netsuite',
     rateLimit: { requestsPerSecond: settings.requestsPerSecond, burst: settings.maxConcurrency, maxConcurrency: settings.maxConcurrency },
-    retry: DEFAULT_RETRY,
-    breaker: DEFAULT_BREAKER,
+    retry: { ...DEFAULT_RETRY, ...settings.retry },
+    breaker: { ...DEFAULT_BREAKER, ...settings.breaker },
     // A sales order makes up to three requests per attempt (items, customer, upsert).
     timeoutMs: settings.timeoutMs * 3,
     actions: buildActions({ client, settings }),
