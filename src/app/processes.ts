@@ -19,7 +19,7 @@ export function buildProcesses(config: Config, targets: ReadonlyMap<string, Deli
       else if (!target) problems.push(`processes.orderToCash.${field} "${name}" is not a configured target (targets: ${[...targets.keys()].join(', ') || 'none'}).`);
       else for (const action of actions) if (!target.actions[action]) problems.push(`processes.orderToCash.${field} "${name}" has no action ${action} (connector ${target.connector}).`);
     };
-    need('erp', o2c.erp, ['upsertSalesOrder', 'invoiceSalesOrder']);
+    need('erp', o2c.erp, ['upsertSalesOrder', 'closeSalesOrder', 'invoiceSalesOrder']);
     if (o2c.warehouse !== '') need('warehouse', o2c.warehouse, ['releaseOrder', 'cancelOrder']);
     if (problems.length > 0) throw new ConfigError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
     definitions.push(orderToCash({ erp: o2c.erp, warehouse: o2c.warehouse === '' ? undefined : o2c.warehouse, collectWithinHours: o2c.collectWithinHours }) as ProcessDefinition<unknown>);

@@ -180,7 +180,7 @@ const Processes = Type.Object(
     orderToCash: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'Run order-to-cash for every captured order (docs/processes.md).' }),
-        erp: Type.String({ default: '', description: 'Target name of the ERP (actions upsertSalesOrder, invoiceSalesOrder); required when enabled.' }),
+        erp: Type.String({ default: '', description: 'Target name of the ERP (actions upsertSalesOrder, closeSalesOrder, invoiceSalesOrder); required when enabled.' }),
         warehouse: Type.String({ default: '', description: 'Target name of the warehouse (actions releaseOrder, cancelOrder); empty: ship groups wait for shipments reported from elsewhere.' }),
         collectWithinHours: Type.Integer({ minimum: 1, default: 72, description: 'How long a pick-up waits at the store when the store gives no collect-by time; then it is cancelled.' }),
       },

@@ -133,7 +133,7 @@ describe('order-to-cash against the simulators', () => {
     assert.deepEqual(history, ['captured<-weft.order.captured.v1', 'on_hold<-weft.order.held.v1', 'erp_pending<-task:order_hold', 'released<-weft.command.delivered.v1']);
   });
 
-  it('cancels the warehouse order when the customer cancels after release, and bills nothing', async () => {
+  it('cancels the warehouse order and closes the ERP sales order when the customer cancels after release, and bills nothing', async () => {
     const order = webOrder(20);
     await capture(order);
     await until(async () => (await stateOf(order)) === 'released', 'released');
@@ -142,6 +142,7 @@ describe('order-to-cash against the simulators', () => {
     assert.equal(cancelled.status, 201);
     await until(async () => (await stateOf(order)) === 'cancelled', 'cancelled');
     await until(() => warehouse.state().orders.find((record) => record.orderKey === order.id)?.orderStatus === 'cancelled', 'the warehouse order cancelled');
+    await until(() => erp.records('salesOrder').find((record) => record.externalId === order.id)?.status === 'Closed', 'the ERP sales order closed');
     const salesOrder = erp.records('salesOrder').find((record) => record.externalId === order.id);
     assert.equal(erp.records('invoice').filter((invoice) => (invoice.createdFrom as { id: string }).id === salesOrder?.id).length, 0, 'nothing billed');
     const view = (await call('GET', `/v1/orders/${order.id}`)).body as { status: string; inStep: boolean };

@@ -4,6 +4,7 @@ import { upsertCustomerAction } from './outbound/customer.action.ts';
 import { adjustInventoryAction } from './outbound/inventory-adjustment.action.ts';
 import { upsertInventoryItemsAction } from './outbound/inventory-item.action.ts';
 import { upsertSalesOrderAction } from './outbound/sales-order.action.ts';
+import { closeSalesOrderAction } from './outbound/close-sales-order.action.ts';
 import { authorizeReturnAction, cashRefundAction, fulfilSalesOrderAction, invoiceSalesOrderAction } from './outbound/transactions.action.ts';
 
 // The NetSuite actions by name, with what each writes: the manifest and the target are built from
@@ -19,6 +20,7 @@ export const ACTIONS: Readonly<Record<string, ActionEntry>> = {
   upsertCustomer: { writes: 'customer', build: upsertCustomerAction },
   upsertInventoryItems: { writes: 'product', build: upsertInventoryItemsAction },
   upsertSalesOrder: { writes: 'order', build: upsertSalesOrderAction },
+  closeSalesOrder: { writes: 'order', build: closeSalesOrderAction },
   fulfilSalesOrder: { writes: 'shipment', build: fulfilSalesOrderAction },
   invoiceSalesOrder: { writes: 'invoice', build: invoiceSalesOrderAction },
   authorizeReturn: { writes: 'return', build: authorizeReturnAction },

@@ -132,6 +132,25 @@ export function createRecordStore(now: () => number) {
       return save(type, { ...body, externalId }, byExternalId(type, externalId));
     },
 
+    /** PATCH /record/v1/<type>/<key>: changes the fields given; lines named by `line` get the fields given for them. */
+    patch(type: string, key: string, body: Record<string, unknown>): SimRecord {
+      checkType(type);
+      const record = find(type, key);
+      if (record === undefined) throw new SimFailure(404, 'NONEXISTENT_ID', 'The record instance does not exist. Provide a valid record instance ID.');
+      const { item, ...fields } = body as { item?: { items?: Record<string, unknown>[] } };
+      Object.assign(record, fields);
+      const lines = linesOf(record);
+      for (const change of item?.items ?? []) {
+        const line = lines.find((candidate) => candidate.line === change.line);
+        if (line === undefined) throw new SimFailure(400, 'INVALID_CONTENT', `No line ${String(change.line)} on ${type} ${record.id}.`, 'item.items.line');
+        Object.assign(line, change);
+      }
+      // A sales order whose every line is closed is Closed, as NetSuite derives it.
+      if (type === 'salesOrder' && lines.length > 0 && lines.every((line) => line.isClosed === true)) record.status = 'Closed';
+      record.lastModifiedMs = now();
+      return record;
+    },
+
     /** POST /record/v1/<from>/<key>/!transform/<to>. */
     transform(fromType: string, key: string, toType: string, body: Record<string, unknown>): SimRecord {
       checkType(fromType);

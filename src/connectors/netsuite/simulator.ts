@@ -166,6 +166,14 @@ export async function startNetSuiteSimulator(options: NetSuiteSimulatorOptions):
         }),
       },
       {
+        method: 'PATCH',
+        path: `${base}/:type/:key`,
+        handle: guarded((request) => {
+          const type = request.params.type as string;
+          return { status: 204, headers: location(request, type, store.patch(type, request.params.key as string, body(request)).id) };
+        }),
+      },
+      {
         method: 'GET',
         path: `${base}/:type/:key`,
         handle: guarded((request) => {

@@ -89,6 +89,19 @@ test('a retried upsertSalesOrder (same command twice, or a lost answer) leaves o
   assert.equal(first.targetId, second.targetId);
 });
 
+test('closeSalesOrder closes every line of a cancelled order\'s sales order once; an order NetSuite never got has nothing to close', async () => {
+  await seedCatalogue();
+  await run(target, command('upsertSalesOrder', 'weft.order.captured.v1'));
+  const orderId = (structuredClone(exampleEvent('weft.order.captured.v1')).data as { id: string }).id;
+  const cancel = command('closeSalesOrder', 'weft.order.cancelled.v1', { orderId });
+  assert.equal((await run(target, cancel)).status, 'closed');
+  const [salesOrder] = sim.records('salesOrder');
+  assert.equal(salesOrder?.status, 'Closed');
+  assert.ok(((salesOrder?.item as { items: { isClosed?: boolean }[] }).items).every((line) => line.isClosed === true));
+  assert.equal((await run(target, cancel)).status, 'already_closed', 'closing again changes nothing');
+  assert.equal((await run(target, command('closeSalesOrder', 'weft.order.cancelled.v1', { orderId: 'ord_01JDS0000000000000000000ZZ' }))).status, 'not_found');
+});
+
 test('fulfilSalesOrder transforms the sales order once; a retry finds it by external id (lookup)', async () => {
   await seedCatalogue();
   await run(target, command('upsertSalesOrder', 'weft.order.captured.v1'));

@@ -6,12 +6,13 @@ import type { ProcessAction, ProcessDefinition, ProcessInput, StepContext } from
 // released to the warehouse (ship groups) or prepared in the store (pick-up groups), shipped or
 // collected, invoiced in the ERP, and completed. Holds and ERP refusals become tasks for people;
 // cancellations before shipping compensate what was done (the warehouse order is cancelled); a
-// pick-up not collected in time is cancelled. The ERP and the warehouse are the configured targets
+// pick-up not collected in time is cancelled. Undoing means: the warehouse order is cancelled, then the
+// ERP sales order is closed (newest first). The ERP and the warehouse are the configured targets
 // named in settings; their answers come back as weft.command.delivered/failed.v1.
 
 /** Which systems the process talks to, and its time limits. */
 export interface OrderToCashSettings {
-  /** Target name of the ERP (actions upsertSalesOrder, invoiceSalesOrder). */
+  /** Target name of the ERP (actions upsertSalesOrder, closeSalesOrder, invoiceSalesOrder). */
   erp: string;
   /** Target name of the warehouse (actions releaseOrder, cancelOrder); none: ship groups wait in `released` for shipments from elsewhere. */
   warehouse: string | undefined;
@@ -77,8 +78,17 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
   const resultOf = (ctx: Ctx): { target?: unknown; action?: unknown } => eventData(ctx.input);
   const delivered = (target: string, action: string) => (ctx: Ctx): boolean => resultOf(ctx).target === target && resultOf(ctx).action === action;
 
-  /** Into the ERP. */
-  const toErp = (ctx: Ctx): ProcessAction[] => [{ kind: 'command', target: erp, action: 'upsertSalesOrder', event: orderEvent(ctx.data), priority: 'urgent' }];
+  /** Into the ERP; a cancellation before shipping closes the sales order there. */
+  const toErp = (ctx: Ctx): ProcessAction[] => [
+    {
+      kind: 'command',
+      target: erp,
+      action: 'upsertSalesOrder',
+      event: orderEvent(ctx.data),
+      priority: 'urgent',
+      compensation: { target: erp, action: 'closeSalesOrder', event: { type: 'weft.order.cancelled.v1', data: { orderId: ctx.data.order.id, reason: 'other', occurredAt: ctx.now } } },
+    },
+  ];
   /** Bill it: the ERP invoices the sales order. */
   const invoice = (ctx: Ctx): ProcessAction[] => [{ kind: 'command', target: erp, action: 'invoiceSalesOrder', event: { type: 'weft.order.completed.v1', data: { orderId: ctx.data.order.id, occurredAt: ctx.now } } }];
   /** After the ERP took the order: release ship groups, wait for pick-ups, or bill what was handed over at the till. */
