@@ -11,6 +11,7 @@ import { createHttpClient } from '../src/connectors/sdk/http-client.ts';
 import type { Order } from '../src/domain/order/order.schema.ts';
 import { createIdGenerator } from '../src/ports/clock.ts';
 import { cpuSeconds } from './support/process-cpu.ts';
+import { TEST_ORDER_SKU as SKU, testWebOrder } from '../test/support/orders.ts';
 
 // npm run bench -- orders
 // Orders through the whole order-to-cash happy path: each order is posted to the hub's API as
@@ -27,37 +28,12 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
 const LATENCY_SECONDS = Number(process.env.BENCH_ORDERS_LATENCY_SECONDS ?? 10);
 const POST_CONCURRENCY = 32;
 const TOKEN = 'bench-webhook-token-0123456789abcdefghij';
-const SKU = 'HP-WOOL-BNE-OS-GRY';
 const TARGET_ORDERS_PER_SECOND = 2000;
 const TARGET_P99_MS = 250;
 const ids = createIdGenerator();
-const usd = (amount: number) => ({ amount, currency: 'USD' });
 const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 
-/** A paid web order, one line, one ship group. */
-function webOrder(n: number): Order {
-  const lineId = ids.next('orderLine');
-  const groupId = ids.next('fulfillmentGroup');
-  return {
-    id: ids.next('order'),
-    orderNumber: `BENCH-${n}`,
-    channel: 'web',
-    originSystem: 'webshop',
-    guestEmail: `guest${n}@example.org`,
-    currency: 'USD',
-    pricesIncludeTax: false,
-    lines: [{ id: lineId, sku: SKU, quantity: 2, unitPrice: usd(2900), discounts: [], taxes: [], total: usd(5800), fulfilmentGroupId: groupId, status: 'open' }],
-    discounts: [],
-    shippingCharges: [{ fulfilmentGroupId: groupId, code: 'standard', amount: usd(795), taxes: [] }],
-    taxes: [],
-    payments: [{ id: ids.next('payment'), method: 'card', provider: 'adyen', amountAuthorized: usd(6595), amountCaptured: usd(0), amountRefunded: usd(0), status: 'authorized', createdAt: '2026-11-23T10:00:00.000Z' }],
-    fulfilmentGroups: [{ id: groupId, kind: 'ship', shippingAddress: { name: 'Maya Okafor', line1: '1450 NE Alberta St', city: 'Portland', region: 'OR', postalCode: '97211', country: 'US' }, lineIds: [lineId], status: 'pending' }],
-    totals: { subtotal: usd(5800), discountTotal: usd(0), shippingTotal: usd(795), taxTotal: usd(0), grandTotal: usd(6595) },
-    status: 'captured',
-    placedAt: '2026-11-23T10:00:00.000Z',
-    externalRefs: [],
-  };
-}
+const webOrder = (n: number): Order => testWebOrder(ids, n, { prefix: 'BENCH', quantity: 2 });
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -3,6 +3,7 @@ import type { PriorityClass } from '../ports/connector.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { OutboxCommand, Store, StoredEvent } from '../ports/store.ts';
 import type { DeliveryLog } from './telemetry.ts';
+import { createStepLoop } from './step-loop.ts';
 
 // Routes turn events of the log into commands for targets: "every weft.order.captured.v1 goes to
 // the ERP's createSalesOrder". The router reads the log in order and writes the commands together
@@ -91,10 +92,6 @@ export function createRouter(
   const byType = new Map<string, Route[]>();
   for (const route of options.routes) for (const type of route.events) byType.set(type, [...(byType.get(type) ?? []), route]);
   const types = [...byType.keys()];
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
 
   /** Routes one batch; resolves to whether there may be more right away. */
   async function step(): Promise<boolean> {
@@ -128,45 +125,5 @@ export function createRouter(
     return upTo < last || events.length === batchSize;
   }
 
-  async function loop(): Promise<void> {
-    while (!stopped) {
-      let more = false;
-      try {
-        woken = false;
-        more = await step();
-      } catch (error) {
-        log.error({ err: error }, 'routing failed; retrying');
-        more = false;
-      }
-      if (more || woken || stopped) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, pollMs);
-        function done(): void {
-          clearTimeout(timer);
-          wakeUp = undefined;
-          resolve();
-        }
-        wakeUp = done;
-      });
-    }
-  }
-
-  return {
-    start() {
-      if (running || types.length === 0) return;
-      running = loop();
-    },
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
-    async stop() {
-      stopped = true;
-      wakeUp?.();
-      await running;
-    },
-    async drain() {
-      while (await step());
-    },
-  };
+  return createStepLoop(step, { pollMs, enabled: types.length > 0, onError: (error) => log.error({ err: error }, 'routing failed; retrying') });
 }

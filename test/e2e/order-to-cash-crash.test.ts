@@ -11,6 +11,7 @@ import type { Order } from '../../src/domain/order/order.schema.ts';
 import { createIdGenerator } from '../../src/ports/clock.ts';
 import { createSqliteStore } from '../../src/store/sqlite/store.ts';
 import { spawnHub, type HubProcess } from '../support/hub-process.ts';
+import { testWebOrder } from '../support/orders.ts';
 
 // Order-to-cash under SIGKILL: `weft start` as a child process runs the process against the NetSuite
 // and ShipStation simulators while the test posts orders, ships what the warehouse was given, and
@@ -32,43 +33,13 @@ after(async () => {
 const ids = createIdGenerator();
 const ORDERS = 24;
 const KILLS = 4;
-const usd = (amount: number) => ({ amount, currency: 'USD' });
 const credentials = { consumerKey: 'ck-crash', consumerSecret: 'cs-crash-secret', tokenId: 'tok-crash', tokenSecret: 'ts-crash-secret' };
 const TOKEN = 'crash-test-webhook-token-0123456789abcdef';
 
-/** A paid web order with one line in one ship group (USD, tax on top, none due). */
+/** A paid web order with one line in one ship group, checked against the catalogue. */
 function webOrder(n: number): Order {
-  const orderId = ids.next('order');
-  const lineId = ids.next('orderLine');
-  const groupId = ids.next('fulfillmentGroup');
-  const order: Order = {
-    id: orderId,
-    orderNumber: `CRASH-${1000 + n}`,
-    channel: 'web',
-    originSystem: 'webshop',
-    guestEmail: `guest${n}@example.org`,
-    currency: 'USD',
-    pricesIncludeTax: false,
-    lines: [{ id: lineId, sku: 'HP-WOOL-BNE-OS-GRY', quantity: 2, unitPrice: usd(2900), discounts: [], taxes: [], total: usd(5800), fulfilmentGroupId: groupId, status: 'open' }],
-    discounts: [],
-    shippingCharges: [{ fulfilmentGroupId: groupId, code: 'standard', amount: usd(795), taxes: [] }],
-    taxes: [],
-    payments: [{ id: ids.next('payment'), method: 'card', provider: 'adyen', amountAuthorized: usd(6595), amountCaptured: usd(0), amountRefunded: usd(0), status: 'authorized', createdAt: '2026-11-23T10:00:00.000Z' }],
-    fulfilmentGroups: [
-      {
-        id: groupId,
-        kind: 'ship',
-        shippingAddress: { name: 'Maya Okafor', line1: '1450 NE Alberta St', city: 'Portland', region: 'OR', postalCode: '97211', country: 'US' },
-        lineIds: [lineId],
-        status: 'pending',
-      },
-    ],
-    totals: { subtotal: usd(5800), discountTotal: usd(0), shippingTotal: usd(795), taxTotal: usd(0), grandTotal: usd(6595) },
-    status: 'captured',
-    placedAt: '2026-11-23T10:00:00.000Z',
-    externalRefs: [],
-  };
-  const verdict = validateEventData('weft.order.captured.v1', orderId, order);
+  const order = testWebOrder(ids, n, { prefix: 'CRASH', quantity: 2 });
+  const verdict = validateEventData('weft.order.captured.v1', order.id, order);
   assert.ok(verdict.ok, JSON.stringify(verdict));
   return order;
 }

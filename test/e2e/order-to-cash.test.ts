@@ -9,6 +9,7 @@ import { startNetSuiteSimulator, type NetSuiteSimulator } from '../../src/connec
 import { startShipStationSimulator, type ShipStationSimulator } from '../../src/connectors/shipstation/index.ts';
 import type { Order } from '../../src/domain/order/order.schema.ts';
 import { createIdGenerator } from '../../src/ports/clock.ts';
+import { testWebOrder } from '../support/orders.ts';
 
 // Order-to-cash against the NetSuite and ShipStation simulators, through the hub's API, for the
 // exceptions retailers live with: the ERP down (orders wait durably and catch up), a payment not
@@ -17,36 +18,13 @@ import { createIdGenerator } from '../../src/ports/clock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-o2c-'));
 const ids = createIdGenerator();
-const usd = (amount: number) => ({ amount, currency: 'USD' });
 const credentials = { consumerKey: 'ck-o2c', consumerSecret: 'cs-o2c-secret', tokenId: 'tok-o2c', tokenSecret: 'ts-o2c-secret' };
 let erp: NetSuiteSimulator;
 let warehouse: ShipStationSimulator;
 let hub: Hub;
 let admin = '';
 
-function webOrder(n: number, payment: 'authorized' | 'pending' = 'authorized'): Order {
-  const lineId = ids.next('orderLine');
-  const groupId = ids.next('fulfillmentGroup');
-  return {
-    id: ids.next('order'),
-    orderNumber: `O2C-${n}`,
-    channel: 'web',
-    originSystem: 'webshop',
-    guestEmail: `guest${n}@example.org`,
-    currency: 'USD',
-    pricesIncludeTax: false,
-    lines: [{ id: lineId, sku: 'HP-WOOL-BNE-OS-GRY', quantity: 1, unitPrice: usd(2900), discounts: [], taxes: [], total: usd(2900), fulfilmentGroupId: groupId, status: 'open' }],
-    discounts: [],
-    shippingCharges: [{ fulfilmentGroupId: groupId, code: 'standard', amount: usd(500), taxes: [] }],
-    taxes: [],
-    payments: [{ id: ids.next('payment'), method: 'card', provider: 'adyen', amountAuthorized: usd(payment === 'authorized' ? 3400 : 0), amountCaptured: usd(0), amountRefunded: usd(0), status: payment, createdAt: '2026-11-23T10:00:00.000Z' }],
-    fulfilmentGroups: [{ id: groupId, kind: 'ship', shippingAddress: { name: 'Liam Chen', line1: '5200 University Way NE', city: 'Seattle', region: 'WA', postalCode: '98105', country: 'US' }, lineIds: [lineId], status: 'pending' }],
-    totals: { subtotal: usd(2900), discountTotal: usd(0), shippingTotal: usd(500), taxTotal: usd(0), grandTotal: usd(3400) },
-    status: 'captured',
-    placedAt: '2026-11-23T10:00:00.000Z',
-    externalRefs: [],
-  };
-}
+const webOrder = (n: number, payment: 'authorized' | 'pending' = 'authorized'): Order => testWebOrder(ids, n, { prefix: 'O2C', payment });
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${hub.url}${path}`, {

@@ -5,6 +5,7 @@ import type { ProcessInstance, ProcessTask, Store, StoredEvent, UnitOfWork } fro
 import type { ProcessDefinition, ProcessInput } from './definition.ts';
 import { definitionProblems } from './definition.ts';
 import { decideStep, timerKindOf } from './step.ts';
+import { createStepLoop } from '../../delivery/step-loop.ts';
 
 // Runs processes over the log: each process reads the events it cares about in log order, under
 // its own checkpoint, and advances the instance of each event's business key. Everything one batch
@@ -81,10 +82,6 @@ export function createProcessRunner(deps: ProcessRunnerDeps, options: ProcessRun
   if (problems.length > 0) throw new WeftError('invalid_config', `Invalid process definitions:\n  ${problems.join('\n  ')}`);
 
   const now = (): string => new Date(clock.now()).toISOString();
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
 
   function definitionFor(entry: Versions, instance: ProcessInstance | undefined): ProcessDefinition<unknown> {
     if (instance === undefined) return entry.latest;
@@ -172,51 +169,16 @@ export function createProcessRunner(deps: ProcessRunnerDeps, options: ProcessRun
     return more;
   }
 
-  async function loop(): Promise<void> {
-    while (!stopped) {
-      let more = false;
-      try {
-        woken = false;
-        more = await step();
-      } catch (error) {
-        log.error({ err: error }, 'process step failed; retrying');
-      }
-      if (more || woken || stopped) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, pollMs);
-        function done(): void {
-          clearTimeout(timer);
-          wakeUp = undefined;
-          resolve();
-        }
-        wakeUp = done;
-      });
-    }
-  }
-
   async function taskOf(id: string): Promise<ProcessTask> {
     const task = await store.task(id);
     if (!task) throw new InputError('not_found', `No task ${id}.`);
     return task;
   }
 
+  const loop = createStepLoop(step, { pollMs, enabled: processes.size > 0, onError: (error) => log.error({ err: error }, 'process step failed; retrying') });
+
   return {
-    start() {
-      if (running || processes.size === 0) return;
-      running = loop();
-    },
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
-    async stop() {
-      stopped = true;
-      wakeUp?.();
-      await running;
-    },
-    async drain() {
-      while (await step());
-    },
+    ...loop,
     async claimTask(id, actor) {
       const task = await taskOf(id);
       if (task.status !== 'open') throw new ConflictError('task_not_open', `Task ${id} is ${task.status}${task.claimedBy ? ` (claimed by ${task.claimedBy})` : ''}.`);
