@@ -21,8 +21,9 @@ export function buildProcesses(config: Config, targets: ReadonlyMap<string, Deli
     };
     need('erp', o2c.erp, ['upsertSalesOrder', 'closeSalesOrder', 'invoiceSalesOrder']);
     if (o2c.warehouse !== '') need('warehouse', o2c.warehouse, ['releaseOrder', 'cancelOrder']);
+    for (const [system, target] of Object.entries(o2c.channels)) need(`channels.${system}`, target, ['noteOrder']);
     if (problems.length > 0) throw new ConfigError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
-    definitions.push(orderToCash({ erp: o2c.erp, warehouse: o2c.warehouse === '' ? undefined : o2c.warehouse, collectWithinHours: o2c.collectWithinHours }) as ProcessDefinition<unknown>);
+    definitions.push(orderToCash({ erp: o2c.erp, warehouse: o2c.warehouse === '' ? undefined : o2c.warehouse, collectWithinHours: o2c.collectWithinHours, channels: o2c.channels }) as ProcessDefinition<unknown>);
   }
   return definitions;
 }

@@ -124,6 +124,8 @@ describe('the demo estate', () => {
       if (data.toCollect.length > 0) continue; // a pick-up group still waits at its store
       assert.equal(instance?.state, 'completed', `shipped web order ${orderKey} completed`);
       assert.equal(await billed(orderKey), 1, `shipped web order ${orderKey} invoiced once`);
+      const shopifyId = (await store.xrefsOf(orderKey)).find((x) => x.entity === 'order' && x.system === 'webshop')?.externalId;
+      await until(() => webshop.state().orders.find((o) => o.id === shopifyId)?.note?.startsWith('Weft: completed') === true, `the web store shows ${orderKey} completed`);
       completedWeb++;
     }
     assert.ok(completedWeb >= 1, 'at least one web order went all the way');

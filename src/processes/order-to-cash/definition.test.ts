@@ -13,7 +13,7 @@ import { holdReasonOf, orderToCash, type OrderToCashData } from './definition.ts
 // holds, an ERP refusal, cancellations that undo what was done, and a pick-up never collected.
 
 const clock: Clock = { now: () => Date.parse('2026-11-23T12:00:00.000Z') };
-const o2c = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72 });
+const o2c = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' } });
 const now = '2026-11-23T12:00:00.000Z';
 let n = 0;
 
@@ -67,6 +67,7 @@ describe('order-to-cash v1', () => {
     assert.equal(collected.unit.cancelTimers?.length, 1, 'the collect-by timer is cancelled');
     const done = step(order, collected.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }));
     assert.deepEqual([done.instance.state, done.instance.finished, eventsOf(done)], ['completed', true, ['weft.order.completed.v1']]);
+    assert.deepEqual(commandsOf(done), ['shop.noteOrder'], 'completion is written back to the web store the order came from');
   });
 
   it('bills a till sale as soon as the ERP has it: nothing to ship or collect', () => {
@@ -74,6 +75,8 @@ describe('order-to-cash v1', () => {
     const inErp = intoErp(order);
     const billed = step(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
     assert.deepEqual([billed.instance.state, commandsOf(billed)], ['invoicing', ['erp.invoiceSalesOrder']]);
+    const done = step(order, billed.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }));
+    assert.deepEqual(commandsOf(done), [], 'the till\'s system has no channel target configured: nothing written back');
   });
 
   it('ignores results of other commands while waiting for the ERP', () => {
@@ -92,11 +95,12 @@ describe('order-to-cash v1', () => {
     assert.deepEqual(eventsOf(captured), ['weft.order.held.v1']);
     const held = step(unpaid, captured.instance, event('weft.order.held.v1', unpaid.id, { orderId: unpaid.id, reason: 'payment_pending', note: 'no payment yet', occurredAt: now }));
     assert.equal(held.instance.state, 'on_hold');
+    assert.deepEqual(commandsOf(held), ['shop.noteOrder'], 'the hold is written back to the channel');
     assert.deepEqual([held.unit.tasks?.[0]?.kind, held.unit.tasks?.[0]?.options], ['order_hold', ['release', 'cancel']]);
     const paid = step(unpaid, held.instance, event('weft.order.payment_authorized.v1', unpaid.id, { orderId: unpaid.id }));
-    assert.deepEqual([paid.instance.state, commandsOf(paid), eventsOf(paid)], ['erp_pending', ['erp.upsertSalesOrder'], ['weft.order.hold_lifted.v1']]);
+    assert.deepEqual([paid.instance.state, commandsOf(paid), eventsOf(paid)], ['erp_pending', ['shop.noteOrder', 'erp.upsertSalesOrder'], ['weft.order.hold_lifted.v1']]);
     const cancelled = step(unpaid, held.instance, { kind: 'task', id: 'tsk_1', taskKind: 'order_hold', decision: 'cancel', note: 'fraud', resolvedAt: now, data: null });
-    assert.deepEqual([cancelled.instance.state, eventsOf(cancelled), commandsOf(cancelled)], ['cancelled', ['weft.order.cancelled.v1'], []], 'a held order never reached the ERP: nothing to undo');
+    assert.deepEqual([cancelled.instance.state, eventsOf(cancelled), commandsOf(cancelled)], ['cancelled', ['weft.order.cancelled.v1'], ['shop.noteOrder']], 'a held order never reached the ERP: nothing to undo, only the channel to tell');
   });
 
   it('turns an ERP refusal into a task, and goes on once the dead letter is replayed and delivered', () => {
@@ -114,7 +118,7 @@ describe('order-to-cash v1', () => {
     const inErp = intoErp(order);
     const released = step(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
     const cancelled = step(order, released.instance, event('weft.order.cancelled.v1', order.id, { orderId: order.id, reason: 'customer_request', occurredAt: now }));
-    assert.deepEqual([cancelled.instance.state, commandsOf(cancelled)], ['cancelled', ['wms.cancelOrder', 'erp.closeSalesOrder']], 'undone newest first');
+    assert.deepEqual([cancelled.instance.state, commandsOf(cancelled)], ['cancelled', ['wms.cancelOrder', 'erp.closeSalesOrder', 'shop.noteOrder']], 'undone newest first, then the channel told');
     const shipped = step(order, released.instance, event('weft.shipment.dispatched.v1', 'shp_x', { orderId: order.id, fulfilmentGroupId: order.fulfilmentGroups[0]?.id }));
     assert.equal(decideStep(o2c, order.id, shipped.instance, event('weft.order.cancelled.v1', order.id, { orderId: order.id }), now, createIdGenerator(clock)).kind, 'ignored', 'after shipping a cancellation is a return, not an undo');
   });

@@ -18,6 +18,8 @@ export interface OrderToCashSettings {
   warehouse: string | undefined;
   /** How long a pick-up waits at the store when the store gives no collect-by time, in hours. */
   collectWithinHours: number;
+  /** Channel targets by the system orders come from (`order.originSystem` → target with a noteOrder action): holds, cancellations and completion are written back there. */
+  channels: Readonly<Record<string, string>>;
 }
 
 /** What the process keeps of an order. */
@@ -111,11 +113,15 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
       released,
     ];
   };
-  const liftHold = (ctx: Ctx, note: string): ProcessAction[] => [{ kind: 'emit', type: 'weft.order.hold_lifted.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, note, occurredAt: ctx.now } }, ...toErp(ctx)];
-  const cancel = (ctx: Ctx, reason: string, note: string): ProcessAction[] => [
-    { kind: 'compensate' },
-    { kind: 'emit', type: 'weft.order.cancelled.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, reason, note, occurredAt: ctx.now } },
-  ];
+  /** Where the order stands, back to the channel it came from (when one is configured for its system). */
+  const toChannel = (ctx: Ctx, type: string, data: Record<string, unknown>): ProcessAction[] => {
+    const channel = settings.channels[ctx.data.order.originSystem];
+    return channel === undefined ? [] : [{ kind: 'command', target: channel, action: 'noteOrder', event: { type, data } }];
+  };
+  /** An event of the order, emitted and written back to its channel. */
+  const announce = (ctx: Ctx, type: string, data: Record<string, unknown>): ProcessAction[] => [{ kind: 'emit', type, subject: ctx.data.order.id, data }, ...toChannel(ctx, type, data)];
+  const liftHold = (ctx: Ctx, note: string): ProcessAction[] => [...announce(ctx, 'weft.order.hold_lifted.v1', { orderId: ctx.data.order.id, note, occurredAt: ctx.now }), ...toErp(ctx)];
+  const cancel = (ctx: Ctx, reason: string, note: string): ProcessAction[] => [{ kind: 'compensate' }, ...announce(ctx, 'weft.order.cancelled.v1', { orderId: ctx.data.order.id, reason, note, occurredAt: ctx.now })];
 
   return {
     name: 'order-to-cash',
@@ -159,7 +165,10 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
         on: 'weft.order.held.v1',
         to: 'on_hold',
         data: (ctx) => ({ ...ctx.data, hold: String(eventData(ctx.input).reason ?? 'manual') }),
-        actions: (ctx) => [{ kind: 'task', taskKind: 'order_hold', title: `Order ${ctx.data.order.orderNumber} is on hold: ${String(eventData(ctx.input).note ?? eventData(ctx.input).reason)}`, options: ['release', 'cancel'], data: { reason: eventData(ctx.input).reason, note: eventData(ctx.input).note } }],
+        actions: (ctx) => [
+          { kind: 'task', taskKind: 'order_hold', title: `Order ${ctx.data.order.orderNumber} is on hold: ${String(eventData(ctx.input).note ?? eventData(ctx.input).reason)}`, options: ['release', 'cancel'], data: { reason: eventData(ctx.input).reason, note: eventData(ctx.input).note } },
+          ...toChannel(ctx, 'weft.order.held.v1', eventData(ctx.input)),
+        ],
         note: 'held: a person decides',
       },
       { from: 'on_hold', on: 'weft.order.payment_authorized.v1', to: 'erp_pending', data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment authorised'), note: 'payment arrived' },
@@ -199,13 +208,13 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
         note: 'collected',
       },
       { from: 'ready_for_pickup', on: 'timer:collect_by', to: 'cancelled', actions: (ctx) => cancel(ctx, 'not_collected', 'not collected in time'), note: 'not collected in time: cancelled' },
-      { from: 'invoicing', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: 'completed', actions: (ctx) => [{ kind: 'emit', type: 'weft.order.completed.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, occurredAt: ctx.now } }], note: 'invoiced: done' },
+      { from: 'invoicing', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: 'completed', actions: (ctx) => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now }), note: 'invoiced: done' },
       {
         from: CANCELLABLE,
         on: 'weft.order.cancelled.v1',
         when: (ctx) => !ctx.data.shipped,
         to: 'cancelled',
-        actions: () => [{ kind: 'compensate' }],
+        actions: (ctx) => [{ kind: 'compensate' }, ...toChannel(ctx, 'weft.order.cancelled.v1', eventData(ctx.input))],
         note: 'cancelled by the channel or the customer before anything shipped: what was done is undone',
       },
     ],

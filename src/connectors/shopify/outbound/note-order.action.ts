@@ -1,6 +1,6 @@
 // noteOrder: writes where the order stands in Weft into the Shopify order's note (orderUpdate), so
 // the shop's staff see a hold, its lifting or a cancellation without leaving Shopify admin. Takes
-// weft.order.held.v1, weft.order.hold_lifted.v1 and weft.order.cancelled.v1; finds the order by the
+// weft.order.held.v1, hold_lifted.v1, cancelled.v1 and completed.v1; finds the order by the
 // weft: tag that tagOrder set. Setting the same note again changes nothing: 'natural'.
 
 import { TargetError } from '../../../errors/index.ts';
@@ -10,7 +10,7 @@ import { eventOf, weftOrderTag } from './command.ts';
 import { findOrderOperation } from './create-fulfillment.action.ts';
 
 /** Event types noteOrder takes. */
-export const NOTE_ORDER_EVENTS = ['weft.order.held.v1', 'weft.order.hold_lifted.v1', 'weft.order.cancelled.v1'] as const;
+export const NOTE_ORDER_EVENTS = ['weft.order.held.v1', 'weft.order.hold_lifted.v1', 'weft.order.cancelled.v1', 'weft.order.completed.v1'] as const;
 
 /** What noteOrder needs from its target. */
 export interface NoteOrderDeps {
@@ -34,7 +34,9 @@ export function noteOf(type: string, data: Record<string, unknown>): string {
       ? `Weft: on hold, ${String(data.reason ?? 'manual').replaceAll('_', ' ')}${at}${detail}`
       : type === 'weft.order.hold_lifted.v1'
         ? `Weft: hold lifted${at}${detail}`
-        : `Weft: cancelled${typeof data.reason === 'string' ? `, ${data.reason.replaceAll('_', ' ')}` : ''}${at}${detail}`;
+        : type === 'weft.order.completed.v1'
+          ? `Weft: completed, invoiced in the ERP${at}`
+          : `Weft: cancelled${typeof data.reason === 'string' ? `, ${data.reason.replaceAll('_', ' ')}` : ''}${at}${detail}`;
   return text.slice(0, MAX_NOTE);
 }
 
@@ -52,7 +54,7 @@ function requestOf(command: ActionCommand, target: string): { orderId: string; n
 /** Builds the noteOrder action of a target. */
 export function createNoteOrderAction(deps: NoteOrderDeps): ConnectorAction {
   return {
-    description: 'Sets the Shopify order\'s note to where it stands in Weft (orderUpdate) from weft.order.held/hold_lifted/cancelled.v1; order found by its weft: tag.',
+    description: 'Sets the Shopify order\'s note to where it stands in Weft (orderUpdate) from weft.order.held/hold_lifted/cancelled/completed.v1; order found by its weft: tag.',
     idempotency: 'natural',
     priority: 'normal',
     async run(context: ActionContext): Promise<ActionResult> {
