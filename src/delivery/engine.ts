@@ -269,21 +269,17 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
     attempts.delete(controller);
     answered();
     const report = command.report ? resultEvent(command, settlement) : undefined;
-    if (xref || report) {
+    if (xref) {
       try {
-        const result = await store.commit({ settle: [settlement], ...(xref ? { xrefs: xref } : {}), ...(report ? { events: [report] } : {}) });
+        const result = await store.commit({ settle: [settlement], xrefs: xref, ...(report ? { events: [report] } : {}) });
         if (result.status !== 'xref_conflict') return;
-        log.warn({ command: command.id, xref: xref?.[0], existing: result.existingCanonicalId }, 'the cross-reference conflicts with an existing one; the delivery is recorded without it');
-        if (report) {
-          await commit({ settle: [settlement], events: [report] }, `delivery of ${command.id}`);
-          return;
-        }
+        log.warn({ command: command.id, xref: xref[0], existing: result.existingCanonicalId }, 'the cross-reference conflicts with an existing one; the delivery is recorded without it');
       } catch (error) {
         log.error({ err: error }, `could not record delivery of ${command.id}; the command will be delivered again`);
         return;
       }
     }
-    await settle(settlement);
+    await settle(settlement, report);
   }
 
   /**
@@ -313,17 +309,19 @@ export function createDeliveryEngine(deps: DeliveryEngineDeps, options: Delivery
   // commit would put them in one transaction anyway, but one unit instead of dozens saves each its
   // own promise, serialisation and planning. If that unit fails, every command in it is delivered
   // again later (its idempotency key keeps the effect single).
-  let settling: { settlement: CommandSettlement; resolve: () => void }[] = [];
-  function settle(settlement: CommandSettlement): Promise<void> {
+  // A result event goes in the same unit as its settlement.
+  let settling: { settlement: CommandSettlement; event: NewEvent | undefined; resolve: () => void }[] = [];
+  function settle(settlement: CommandSettlement, event?: NewEvent): Promise<void> {
     return new Promise((resolve) => {
       if (settling.length === 0) setImmediate(flushSettlements);
-      settling.push({ settlement, resolve });
+      settling.push({ settlement, event, resolve });
     });
   }
   async function flushSettlements(): Promise<void> {
     const batch = settling;
     settling = [];
-    await commit({ settle: batch.map((entry) => entry.settlement) }, batch.length === 1 ? `delivery of ${batch[0]?.settlement.id}` : `${batch.length} deliveries`);
+    const events = batch.flatMap((entry) => (entry.event ? [entry.event] : []));
+    await commit({ settle: batch.map((entry) => entry.settlement), ...(events.length > 0 ? { events } : {}) }, batch.length === 1 ? `delivery of ${batch[0]?.settlement.id}` : `${batch.length} deliveries`);
     for (const entry of batch) entry.resolve();
   }
 
