@@ -113,6 +113,25 @@ describe('order-to-cash v1', () => {
     assert.equal(replayed.instance.state, 'released');
   });
 
+  it('turns a refused release and a refused invoice into tasks, and goes on when their dead letters are replayed', () => {
+    const order: Order = { ...germanWebOrder, fulfilmentGroups: germanWebOrder.fulfilmentGroups.filter((g) => g.kind === 'ship') };
+    const inErp = intoErp(order);
+    const released = step(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    const refused = step(order, released.instance, result('weft.command.failed.v1', order, 'wms', 'releaseOrder', { code: 'target_rejected', message: 'unknown SKU' }));
+    assert.deepEqual([refused.instance.state, refused.unit.tasks?.[0]?.kind, refused.unit.tasks?.[0]?.options], ['release_failed', 'release_refused', ['wait_for_replay', 'cancel']]);
+    const replayed = step(order, refused.instance, result('weft.command.delivered.v1', order, 'wms', 'releaseOrder', { status: 'upserted' }));
+    assert.equal(replayed.instance.state, 'released');
+    const cancelled = step(order, refused.instance, { kind: 'task', id: 'tsk_2', taskKind: 'release_refused', decision: 'cancel', note: undefined, resolvedAt: now, data: null });
+    assert.deepEqual([cancelled.instance.state, commandsOf(cancelled)], ['cancelled', ['wms.cancelOrder', 'erp.closeSalesOrder', 'shop.noteOrder']]);
+
+    const shipped = step(order, replayed.instance, event('weft.shipment.dispatched.v1', 'shp_y', { orderId: order.id, fulfilmentGroupId: order.fulfilmentGroups[0]?.id }));
+    assert.equal(shipped.instance.state, 'invoicing');
+    const invoiceRefused = step(order, shipped.instance, result('weft.command.failed.v1', order, 'erp', 'invoiceSalesOrder', { code: 'target_rejected', message: 'period closed' }));
+    assert.deepEqual([invoiceRefused.instance.state, invoiceRefused.unit.tasks?.[0]?.options], ['invoice_failed', ['wait_for_replay']], 'what shipped cannot be cancelled: only a replay helps');
+    const invoiced = step(order, invoiceRefused.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }));
+    assert.deepEqual([invoiced.instance.state, eventsOf(invoiced)], ['completed', ['weft.order.completed.v1']]);
+  });
+
   it('undoes the warehouse release when the customer cancels before shipping', () => {
     const order = germanWebOrder;
     const inErp = intoErp(order);

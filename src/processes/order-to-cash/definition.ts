@@ -42,10 +42,12 @@ export const ORDER_TO_CASH_STATES = [
   'erp_pending',
   'erp_failed',
   'released',
+  'release_failed',
   'partially_shipped',
   'awaiting_pickup',
   'ready_for_pickup',
   'invoicing',
+  'invoice_failed',
   'completed',
   'cancelled',
 ] as const;
@@ -53,7 +55,7 @@ export const ORDER_TO_CASH_STATES = [
 const SHIP_KINDS = new Set<FulfilmentGroup['kind']>(['ship', 'ship_from_store']);
 const PICKUP_KINDS = new Set<FulfilmentGroup['kind']>(['pickup_in_store']);
 /** States before anything left a warehouse or a store: a cancellation undoes what was done. */
-const CANCELLABLE = ['captured', 'on_hold', 'erp_pending', 'erp_failed', 'released', 'awaiting_pickup', 'ready_for_pickup'];
+const CANCELLABLE = ['captured', 'on_hold', 'erp_pending', 'erp_failed', 'released', 'release_failed', 'awaiting_pickup', 'ready_for_pickup'];
 
 type Ctx = StepContext<OrderToCashData>;
 
@@ -120,6 +122,14 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
   };
   /** An event of the order, emitted and written back to its channel. */
   const announce = (ctx: Ctx, type: string, data: Record<string, unknown>): ProcessAction[] => [{ kind: 'emit', type, subject: ctx.data.order.id, data }, ...toChannel(ctx, type, data)];
+  /** A task for a person when a system refused a command (it is a dead letter): replay it once fixed, or cancel. */
+  const refusedTask = (ctx: Ctx, taskKind: string, what: string, options: string[] = ['wait_for_replay', 'cancel']): ProcessAction => ({
+    kind: 'task',
+    taskKind,
+    title: `${what} ${ctx.data.order.orderNumber}: ${String(eventData(ctx.input).message ?? '')}`.slice(0, 300),
+    options,
+    data: { code: eventData(ctx.input).code, message: eventData(ctx.input).message, commandId: eventData(ctx.input).commandId },
+  });
   const liftHold = (ctx: Ctx, note: string): ProcessAction[] => [...announce(ctx, 'weft.order.hold_lifted.v1', { orderId: ctx.data.order.id, note, occurredAt: ctx.now }), ...toErp(ctx)];
   const cancel = (ctx: Ctx, reason: string, note: string): ProcessAction[] => [{ kind: 'compensate' }, ...announce(ctx, 'weft.order.cancelled.v1', { orderId: ctx.data.order.id, reason, note, occurredAt: ctx.now })];
 
@@ -181,11 +191,22 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
         on: 'weft.command.failed.v1',
         when: delivered(erp, 'upsertSalesOrder'),
         to: 'erp_failed',
-        actions: (ctx) => [{ kind: 'task', taskKind: 'erp_refused', title: `The ERP refused order ${ctx.data.order.orderNumber}: ${String(eventData(ctx.input).message ?? '')}`.slice(0, 300), options: ['wait_for_replay', 'cancel'], data: { code: eventData(ctx.input).code, message: eventData(ctx.input).message, commandId: eventData(ctx.input).commandId } }],
+        actions: (ctx) => [refusedTask(ctx, 'erp_refused', 'The ERP refused order')],
         note: 'the ERP refused the order: a person fixes and replays it, or cancels',
       },
       { from: 'erp_failed', on: 'task:erp_refused', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'cancel', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', 'the ERP refused it'), note: 'cancelled by a person' },
       { from: 'erp_failed', on: 'task:erp_refused', to: 'erp_failed', note: 'waiting for the dead letter to be replayed' },
+      {
+        from: 'released',
+        on: 'weft.command.failed.v1',
+        when: (ctx) => warehouse !== undefined && delivered(warehouse, 'releaseOrder')(ctx),
+        to: 'release_failed',
+        actions: (ctx) => [refusedTask(ctx, 'release_refused', 'The warehouse refused order')],
+        note: 'the warehouse refused the release: a person fixes and replays it, or cancels',
+      },
+      { from: 'release_failed', on: 'weft.command.delivered.v1', when: (ctx) => warehouse !== undefined && delivered(warehouse, 'releaseOrder')(ctx), to: 'released', note: 'the replayed release went through' },
+      { from: 'release_failed', on: 'task:release_refused', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'cancel', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', 'the warehouse refused it'), note: 'cancelled by a person' },
+      { from: 'release_failed', on: 'task:release_refused', to: 'release_failed', note: 'waiting for the dead letter to be replayed' },
       {
         from: ['released', 'partially_shipped'],
         on: 'weft.shipment.dispatched.v1',
@@ -208,6 +229,16 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
         note: 'collected',
       },
       { from: 'ready_for_pickup', on: 'timer:collect_by', to: 'cancelled', actions: (ctx) => cancel(ctx, 'not_collected', 'not collected in time'), note: 'not collected in time: cancelled' },
+      {
+        from: 'invoicing',
+        on: 'weft.command.failed.v1',
+        when: delivered(erp, 'invoiceSalesOrder'),
+        to: 'invoice_failed',
+        actions: (ctx) => [refusedTask(ctx, 'invoice_refused', 'The ERP refused the invoice of order', ['wait_for_replay'])],
+        note: 'the ERP refused the invoice: a person fixes and replays it (what shipped is not cancelled)',
+      },
+      { from: 'invoice_failed', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: 'completed', actions: (ctx) => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now }), note: 'the replayed invoice went through: done' },
+      { from: 'invoice_failed', on: 'task:invoice_refused', to: 'invoice_failed', note: 'waiting for the dead letter to be replayed' },
       { from: 'invoicing', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: 'completed', actions: (ctx) => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now }), note: 'invoiced: done' },
       {
         from: CANCELLABLE,
