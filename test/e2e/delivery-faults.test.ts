@@ -134,8 +134,9 @@ describe('delivery under injected faults', () => {
       // long enough to bunch a few more into one of its seconds; it is held to a looser bound.
       const sent = observedRate(Float64Array.from(r.sent), 1000);
       assert.equal(sent.count, 500);
-      // +2: the window edges and the moment a granted request is recorded differ by a tick.
-      assert.ok(sent.peakCount <= 200 + 5 + 2, `no second in which the hub sent more than budget + burst (peak ${sent.peakCount})`);
+      // 3% over rate + burst at most: the budget's timer may grant up to TICK_SLACK (5 ms) early, and a
+      // loaded machine records some grants a tick late, which moves requests across a window's edge.
+      assert.ok(sent.peakCount <= (200 + 5) * 1.03, `no second in which the hub sent more than budget + burst (peak ${sent.peakCount})`);
       assert.ok(sent.meanPerSecond <= 200 * 1.05, `mean ${sent.meanPerSecond.toFixed(1)}/s sent within 5% of the budget`);
       const rate = observedRate(r.fake.arrivalTimes(), 1000);
       assert.ok(rate.peakCount <= (200 + 5) * 1.1, `no second in which the target saw more than budget + burst, give or take its own scheduling (peak ${rate.peakCount})`);
