@@ -32,6 +32,8 @@ export interface OrderView {
   inStep: boolean;
   /** What happened, oldest first: events of the order and process steps with their causes. */
   history: ({ kind: 'event'; at: string; type: string; source: string; id: string } | { kind: 'step'; at: string; process: string; from: string | null; to: string; cause: string; causeId: string })[];
+  /** The order's shipments (their ids), whose commands count among the systems' views. */
+  shipments: string[];
   /** Tasks open or claimed on the order: what waits for a person. */
   openTasks: { id: string; kind: string; title: string; status: string; options: string[]; createdAt: string }[];
 }
@@ -66,6 +68,11 @@ export async function orderView(store: Store, orderId: string): Promise<OrderVie
   ]);
   if (events.length === 0 && instances.length === 0 && commands.length === 0) return undefined;
   const transitions = (await Promise.all(instances.map((instance) => store.processTransitions(instance.process, instance.key)))).flat();
+  // Shipments are aggregates of their own: what was sent for them (fulfilments to the ERP and the
+  // channel) is keyed by the shipment. The process's steps name the shipment events that moved it.
+  const shipmentEventIds = transitions.filter((t) => t.cause === 'weft.shipment.dispatched.v1').map((t) => t.causeId);
+  const shipments = [...new Set((await Promise.all(shipmentEventIds.map((id) => store.eventsWithId(id)))).flat().map((event) => event.subject))];
+  for (const shipment of shipments) commands.push(...(await store.listCommands({ key: shipment, limit: HISTORY_LIMIT })));
   const captured = events.find((event) => event.type === 'weft.order.captured.v1');
   const orderToCash = instances.find((instance) => instance.process === 'order-to-cash');
   const lastEvent = events.at(-1);
@@ -82,6 +89,7 @@ export async function orderView(store: Store, orderId: string): Promise<OrderVie
     systems,
     inStep: systems.every((s) => s.inStep),
     history,
+    shipments,
     openTasks: tasks.filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => ({ id: t.id, kind: t.kind, title: t.title, status: t.status, options: t.options, createdAt: t.createdAt })),
   };
 }

@@ -136,12 +136,14 @@ describe('the demo estate', () => {
     assert.ok(shopifyId, 'the shipped order came from the web store');
     const response = await fetch(`${demo.url}/v1/orders/${shopifyId}`, { headers: { authorization: `Bearer ${admin}` } });
     assert.equal(response.status, 200);
-    const view = (await response.json()) as { id: string; inStep: boolean; systems: { system: string; ids: string[]; inStep: boolean; commands: { done: number } }[]; history: { kind: string; type?: string }[] };
+    const view = (await response.json()) as { id: string; inStep: boolean; shipments: string[]; systems: { system: string; ids: string[]; inStep: boolean; commands: { done: number } }[]; history: { kind: string; type?: string }[] };
     assert.equal(view.id, shippedKey);
     assert.equal(view.inStep, true);
     assert.deepEqual(view.systems.map((s) => s.system), ['erp', 'warehouse', 'webshop']);
     assert.ok(view.systems.every((s) => s.commands.done >= 1 && s.inStep), JSON.stringify(view.systems));
     assert.deepEqual(view.systems.find((s) => s.system === 'webshop')?.ids, [shopifyId]);
+    assert.equal(view.shipments.length, 1, 'the shipment is part of the view');
+    assert.ok((view.systems.find((s) => s.system === 'erp')?.commands.done ?? 0) >= 3, 'the ERP got the sales order, the fulfilment of the shipment and the invoice');
     assert.ok(view.history.some((h) => h.type === 'weft.order.captured.v1'));
     assert.equal((await fetch(`${demo.url}/v1/orders/no-such-order`, { headers: { authorization: `Bearer ${admin}` } })).status, 404);
   });
