@@ -16,11 +16,12 @@ export const layers: Record<string, readonly string[]> = {
   delivery: ['domain', 'errors', 'ports', 'telemetry'],
   processes: ['domain', 'errors', 'ports', 'telemetry', 'delivery'],
   identity: ['domain', 'errors', 'ports', 'telemetry'],
+  inventory: ['domain', 'errors', 'ports', 'telemetry', 'delivery'],
   connectors: ['domain', 'errors', 'ports', 'telemetry'],
   access: ['domain', 'errors', 'ports', 'telemetry'],
   ingest: ['domain', 'errors', 'ports', 'telemetry'],
-  api: ['domain', 'errors', 'ports', 'telemetry', 'delivery', 'processes', 'identity', 'connectors', 'access', 'ingest'],
-  cli: ['domain', 'errors', 'ports', 'telemetry', 'delivery', 'processes', 'identity', 'connectors', 'access', 'ingest'],
+  api: ['domain', 'errors', 'ports', 'telemetry', 'delivery', 'processes', 'identity', 'inventory', 'connectors', 'access', 'ingest'],
+  cli: ['domain', 'errors', 'ports', 'telemetry', 'delivery', 'processes', 'identity', 'inventory', 'connectors', 'access', 'ingest'],
 };
 
 function layerOf(file: string, srcRoot: string): string | undefined {

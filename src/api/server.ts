@@ -24,6 +24,9 @@ import { registerWebhookRoute } from './routes/webhooks.ts';
 import { registerConnectorRoutes } from './routes/v1/connectors/get.ts';
 import { registerTaskRoutes } from './routes/v1/tasks/tasks.ts';
 import { registerOrderRoutes } from './routes/v1/orders/get.ts';
+import { registerInventoryRoutes } from './routes/v1/inventory/inventory.ts';
+import type { Inventory } from '../inventory/service.ts';
+import type { IdGenerator } from '../ports/clock.ts';
 import type { ProcessRunner } from '../processes/engine/runner.ts';
 import type { ConnectorManifest } from '../ports/connector.ts';
 import { registerInboundRejectionRoutes } from './routes/v1/inbound/rejections.ts';
@@ -74,6 +77,9 @@ export interface ApiDeps {
   processes: ProcessRunner;
   /** Names of the configured systems (sources and targets), where an order's id may come from. */
   systems: () => readonly string[];
+  /** The availability view and its reservations. */
+  inventory: Inventory;
+  ids: IdGenerator;
 }
 
 /** Tuning of the API server; the composition root fills it from config. */
@@ -185,6 +191,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerConnectorRoutes(app, deps.connectors);
   registerTaskRoutes(app, { store: deps.store, processes: deps.processes });
   registerOrderRoutes(app, { store: deps.store, systems: deps.systems });
+  registerInventoryRoutes(app, { inventory: deps.inventory, ids: deps.ids });
 
   await app.ready();
   return {

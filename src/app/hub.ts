@@ -15,6 +15,8 @@ import { createProcessRunner } from '../processes/engine/runner.ts';
 import type { ProcessDefinition } from '../processes/engine/definition.ts';
 import { buildProcesses } from './processes.ts';
 import { createInbound } from '../ingest/inbound.ts';
+import { createInventory } from '../inventory/service.ts';
+import { createInventoryTarget, INVENTORY_TARGET } from '../inventory/target.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
 import type { Store, StoreOptions } from '../ports/store.ts';
@@ -85,6 +87,10 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     },
   });
   metrics.watchOutbox(() => store.outboxStats());
+  // Weft's own stock: a view the log keeps, and a target processes reserve through.
+  const channels = Object.fromEntries(Object.entries(config.inventory.channels).map(([name, rule]) => [name, { locations: rule.locations, safetyStock: rule.safetyStock ?? 0, includeInTransit: rule.includeInTransit ?? false }]));
+  const inventory = createInventory({ store, ids, clock, log: logger }, { channels, pollMs: config.inventory.pollMs });
+  targets.set(INVENTORY_TARGET, createInventoryTarget(inventory));
   const engine = createDeliveryEngine(
     { store, targets, clock, ids, log: logger, metrics, http },
     {
@@ -105,6 +111,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   wakeRouter = () => {
     router.wake();
     processes.wake();
+    inventory.wake();
   };
   const deadLetters = createDeadLetters({ store, targets, clock, ids, onReplayed: wakeTargets });
   metrics.watchPendingEvents(() => store.pendingEvents());
@@ -122,7 +129,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const notificationUrls = new Map(Object.entries(config.sources).flatMap(([name, source]) => (source.notificationUrl ? [[name, source.notificationUrl] as const] : [])));
 
   const api = await buildApi(
-    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest), processes, systems: () => [...new Set([...sources.keys(), ...targets.keys()])] },
+    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest), processes, systems: () => [...new Set([...sources.keys(), ...targets.keys()])], inventory, ids },
     {
       bodyLimitBytes: config.http.bodyLimitBytes,
       requestTimeoutMs: config.http.requestTimeoutMs,
@@ -139,6 +146,8 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     throw error;
   });
   try {
+    // Availability is answered from memory: fold the log before the first check can arrive.
+    await inventory.start();
     await api.app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     await store.close();
@@ -208,6 +217,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
         clearTimeout(grace);
         await pollLoops.stop();
         await processes.stop();
+        await inventory.stop();
         await router.stop();
         await engine.stop();
         await Promise.all([...targets.values()].map((target) => target.close()));

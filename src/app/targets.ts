@@ -20,6 +20,7 @@ function known(kind: 'createTarget' | 'createSource'): string {
 export function buildTargets(config: Config, deps: { http: HttpClient }): Map<string, DeliveryTarget> {
   const targets = new Map<string, DeliveryTarget>();
   for (const [name, settings] of Object.entries(config.targets)) {
+    if (name.startsWith('weft-')) throw new ConfigError('invalid_config', `Invalid configuration:\n  targets.${name}: names starting with "weft-" are Weft's own targets (weft-inventory); choose another name.`);
     const make = connectorModules.get(settings.connector)?.createTarget;
     if (!make) {
       throw new ConfigError('invalid_config', `Invalid configuration:\n  targets.${name}.connector "${settings.connector}" is not a connector Weft can deliver to (known: ${known('createTarget')}).`);

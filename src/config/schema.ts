@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { idPattern } from '../domain/shared/ids.ts';
 
 // The one configuration schema. Every field has a default and a description; `docs/configuration.md`
 // is generated from this file, and each field can be set in the config file or by the environment
@@ -194,6 +195,32 @@ const Processes = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** How one channel sees stock. */
+const InventoryChannel = Type.Object(
+  {
+    locations: Type.Array(Type.String({ pattern: idPattern('loc') }), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Locations (Weft ids, `loc_…`) whose stock the channel may sell, in the order orders are fulfilled from them (distribution centres first, then stores that ship).',
+    }),
+    safetyStock: Type.Optional(Type.Integer({ minimum: 0, description: 'Units held back from the channel at every location (the larger of this and the system of record\'s own safety stock); default 0.' })),
+    includeInTransit: Type.Optional(Type.Boolean({ description: 'Whether units on transfers to a location count as available there; default false.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** The availability view and its reservations. */
+const Inventory = Type.Object(
+  {
+    channels: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' }), InventoryChannel, {
+      default: {},
+      description: 'Availability rules per channel, by the channel\'s system name (`webshop`, the `originSystem` of its orders): locations, safety stock, in-transit stock. As an environment variable: JSON.',
+    }),
+    pollMs: Type.Integer({ minimum: 10, default: 250, description: 'How often the availability view looks at the log when no append wakes it.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** A route from event types to a target action. */
 const Route = Type.Object(
   {
@@ -240,6 +267,7 @@ export const ConfigSchema = Type.Object(
     }),
     inbound: Inbound,
     processes: Processes,
+    inventory: Inventory,
     routes: Type.Array(Route, {
       default: [],
       description: 'Routes from event types to target actions: each matching event becomes a command in the outbox. As an environment variable: JSON.',

@@ -49,6 +49,9 @@ export const errorCatalogue = {
   source_unavailable: { status: 502, title: 'Source system unavailable', retryable: true },
   // Processes and their tasks for people
   task_not_open: { status: 409, title: 'Task is not open', retryable: false },
+  // Inventory
+  unknown_channel: { status: 422, title: 'Unknown inventory channel', retryable: false },
+  insufficient_stock: { status: 409, title: 'Not enough stock to reserve', retryable: false },
   // Configuration and start-up
   invalid_config: { status: 500, title: 'Invalid configuration', retryable: false },
   store_incompatible: { status: 500, title: 'Store schema incompatible', retryable: false },

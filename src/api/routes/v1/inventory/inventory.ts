@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import Type, { type Static } from 'typebox';
+import { idPattern } from '../../../../domain/shared/ids.ts';
+import { ConflictError, InputError } from '../../../../errors/index.ts';
+import type { IdGenerator } from '../../../../ports/clock.ts';
+import type { Inventory } from '../../../../inventory/service.ts';
+
+// The availability experience API. `GET /v1/availability` answers from the hub's memory (the
+// projection the log keeps), one or many SKUs at a location or across a channel's locations.
+// `/v1/reservations` sets units aside for an order, atomically: all lines or none (unless partial),
+// and two callers racing for the last unit cannot both get it. The order id makes a reservation
+// idempotent: reserving for an order that holds reservations answers them again.
+
+const Sku = Type.String({ minLength: 1, maxLength: 64 });
+const AvailabilityQuery = Type.Object(
+  {
+    sku: Type.Union([Sku, Type.Array(Sku, { minItems: 1, maxItems: 200 })], { description: 'SKU(s): repeat the parameter or separate them with commas (at most 200).' }),
+    location: Type.Optional(Type.String({ pattern: idPattern('loc'), description: 'One location (`loc_…`); without it, the channel\'s locations.' })),
+    channel: Type.Optional(Type.String({ maxLength: 64, description: 'The channel whose rules (safety stock, locations, in-transit) apply.' })),
+  },
+  { additionalProperties: false },
+);
+const ReserveBody = Type.Object(
+  {
+    orderId: Type.String({ pattern: idPattern('ord'), description: 'The order the units are for (`ord_…`); reserving again for it answers what it holds.' }),
+    channel: Type.Optional(Type.String({ maxLength: 64, description: 'The channel whose locations and rules apply to lines without a location.' })),
+    partial: Type.Optional(Type.Boolean({ description: 'Reserve what there is and report the rest, instead of all or nothing.' })),
+    lines: Type.Array(
+      Type.Object(
+        {
+          lineId: Type.Optional(Type.String({ pattern: idPattern('oln'), description: 'The order line (`oln_…`); one is minted when absent.' })),
+          sku: Sku,
+          quantity: Type.Integer({ minimum: 1, maximum: 100_000 }),
+          location: Type.Optional(Type.String({ pattern: idPattern('loc'), description: 'Where the units must come from (a pick-up store).' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 500 },
+    ),
+  },
+  { additionalProperties: false },
+);
+const OrderParams = Type.Object({ orderId: Type.String({ pattern: idPattern('ord') }) });
+const ReleaseQuery = Type.Object({ lineId: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 500 })])) }, { additionalProperties: false });
+
+function listOf(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (typeof value === 'string' ? [value] : value).flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** Registers the availability and reservation routes (inventory:read, inventory:reserve). */
+export function registerInventoryRoutes(app: FastifyInstance, deps: { inventory: Inventory; ids: IdGenerator }): void {
+  const tags = ['inventory'];
+  app.get<{ Querystring: Static<typeof AvailabilityQuery> }>(
+    '/v1/availability',
+    { config: { scope: 'inventory:read' }, schema: { summary: 'What may be sold: SKUs at a location or across a channel\'s locations', tags, querystring: AvailabilityQuery } },
+    async (request) => {
+      const skus = [...new Set(listOf(request.query.sku))];
+      if (skus.length > 200) throw new InputError('malformed_request', `At most 200 SKUs per check; ${skus.length} were asked.`);
+      return { channel: request.query.channel ?? null, items: deps.inventory.check({ skus, locationId: request.query.location, channel: request.query.channel }) };
+    },
+  );
+  app.post<{ Body: Static<typeof ReserveBody> }>(
+    '/v1/reservations',
+    { config: { scope: 'inventory:reserve' }, schema: { summary: 'Reserve units for an order: every line or none (unless partial)', tags, body: ReserveBody } },
+    async (request, reply) => {
+      const body = request.body;
+      const lines = body.lines.map((line) => ({ lineId: line.lineId ?? deps.ids.next('orderLine'), sku: line.sku, quantity: line.quantity, locationId: line.location }));
+      const outcome = await deps.inventory.reserve({ orderId: body.orderId, lines, channel: body.channel, partial: body.partial ?? false });
+      if (outcome.status === 'short' && outcome.reservations.length === 0) {
+        throw new ConflictError('insufficient_stock', `Not enough stock for ${outcome.shortfall.length} of ${lines.length} line(s); nothing was reserved.`, {
+          problems: outcome.shortfall.map((short) => ({
+            pointer: `/lines/${lines.findIndex((line) => line.lineId === short.lineId)}/quantity`,
+            message: `${short.requested} of ${short.sku} asked; not that many free at the line's location(s)`,
+          })),
+        });
+      }
+      reply.code(outcome.status === 'reserved' && outcome.existing ? 200 : 201);
+      return {
+        orderId: body.orderId,
+        status: outcome.status === 'reserved' ? 'reserved' : 'partial',
+        existing: outcome.status === 'reserved' && outcome.existing,
+        reservations: outcome.reservations,
+        shortfall: outcome.status === 'short' ? outcome.shortfall : [],
+      };
+    },
+  );
+  app.get<{ Params: Static<typeof OrderParams> }>(
+    '/v1/reservations/:orderId',
+    { config: { scope: 'inventory:read' }, schema: { summary: 'The units an order holds, per line and location', tags, params: OrderParams } },
+    async (request) => ({ orderId: request.params.orderId, reservations: deps.inventory.reservationsOf(request.params.orderId) }),
+  );
+  app.delete<{ Params: Static<typeof OrderParams>; Querystring: Static<typeof ReleaseQuery> }>(
+    '/v1/reservations/:orderId',
+    { config: { scope: 'inventory:reserve' }, schema: { summary: 'Release an order\'s reservations (all, or of the lines named by lineId)', tags, params: OrderParams, querystring: ReleaseQuery } },
+    async (request) => {
+      const lineIds = listOf(request.query.lineId);
+      const released = await deps.inventory.release(request.params.orderId, lineIds.length > 0 ? { lineIds } : {});
+      return { orderId: request.params.orderId, released };
+    },
+  );
+}
