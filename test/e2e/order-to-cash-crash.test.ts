@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -10,8 +9,9 @@ import { validateEventData } from '../../src/domain/events/validate.ts';
 import type { Order } from '../../src/domain/order/order.schema.ts';
 import { createIdGenerator } from '../../src/ports/clock.ts';
 import { createSqliteStore } from '../../src/store/sqlite/store.ts';
-import { spawnHub, type HubProcess } from '../support/hub-process.ts';
-import { testWebOrder } from '../support/orders.ts';
+import { freePort, spawnHub, type HubProcess } from '../support/hub-process.ts';
+import { TEST_ORDER_SKU, testWebOrder } from '../support/orders.ts';
+import { inventoryKey } from '../../src/domain/inventory/inventory-key.ts';
 
 // Order-to-cash under SIGKILL: `weft start` as a child process runs the process against the NetSuite
 // and ShipStation simulators while the test posts orders, ships what the warehouse was given, and
@@ -35,6 +35,7 @@ const ORDERS = 24;
 const KILLS = 4;
 const credentials = { consumerKey: 'ck-crash', consumerSecret: 'cs-crash-secret', tokenId: 'tok-crash', tokenSecret: 'ts-crash-secret' };
 const TOKEN = 'crash-test-webhook-token-0123456789abcdef';
+const DC = 'loc_01JDEMDC000000000000000004';
 
 /** A paid web order with one line in one ship group, checked against the catalogue. */
 function webOrder(n: number): Order {
@@ -42,14 +43,6 @@ function webOrder(n: number): Order {
   const verdict = validateEventData('weft.order.captured.v1', order.id, order);
   assert.ok(verdict.ok, JSON.stringify(verdict));
   return order;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
@@ -83,8 +76,9 @@ describe('order-to-cash under SIGKILL', () => {
           erp: netsuite,
           warehouse: { ...shipstation, rateLimit: { requestsPerSecond: 200, burst: 50, maxConcurrency: 8 }, retry: { baseDelayMs: 50, maxDelayMs: 500 } },
         },
-        sources: { warehouse: { ...shipstation, webhookToken: TOKEN, locationId: 'loc_01JDEMDC000000000000000004' } },
+        sources: { warehouse: { ...shipstation, webhookToken: TOKEN, locationId: DC } },
         processes: { orderToCash: { enabled: true, erp: 'erp', warehouse: 'warehouse' } },
+        inventory: { channels: { webshop: { locations: [DC] } } },
       }),
     );
     const env = { WEFT_DATA_DIR: join(dir, 'data'), WEFT_CONFIG: configFile, WEFT_HTTP_PORT: String(port), WEFT_DELIVERY_POLL_MS: '20' };
@@ -93,6 +87,12 @@ describe('order-to-cash under SIGKILL', () => {
     const token = hub.token as string;
 
     const orders = Array.from({ length: ORDERS }, (_, n) => webOrder(n));
+    const stock = await fetch(`${hubUrl}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'weft.inventory.position_reported.v1', subject: inventoryKey(TEST_ORDER_SKU, DC), data: { sku: TEST_ORDER_SKU, locationId: DC, onHand: 1000, reserved: 0, inTransit: 0, safetyStock: 0, available: 1000, asOf: '2026-11-23T09:00:00.000Z' } }),
+    });
+    assert.equal(stock.status, 201);
     const post = async (order: Order): Promise<void> => {
       // A client retries with the same Idempotency-Key until the hub answers: nothing it sent twice counts twice.
       for (;;) {
@@ -159,7 +159,7 @@ describe('order-to-cash under SIGKILL', () => {
     try {
       for (const order of orders) {
         const history = (await store.processTransitions('order-to-cash', order.id)).map((t) => t.to);
-        assert.deepEqual(history, ['captured', 'erp_pending', 'released', 'invoicing', 'completed'], `${order.orderNumber}: every step once`);
+        assert.deepEqual(history, ['captured', 'reserving', 'reserving', 'erp_pending', 'released', 'invoicing', 'completed'], `${order.orderNumber}: every step once`);
         assert.equal(erp.records('salesOrder').filter((record) => record.externalId === order.id).length, 1, `${order.orderNumber}: one sales order`);
         assert.equal(warehouse.state().orders.filter((record) => record.orderKey === order.id).length, 1, `${order.orderNumber}: one warehouse order`);
       }
@@ -168,6 +168,11 @@ describe('order-to-cash under SIGKILL', () => {
       assert.equal(invoices.length, ORDERS, 'one invoice per order');
       assert.equal(new Set(invoices.map((invoice) => (invoice.createdFrom as { id: string }).id)).size, ORDERS);
       assert.deepEqual(await store.listCommands({ status: 'dead', limit: 10 }), [], 'nothing dead-lettered');
+      const movements = await store.readSubject(inventoryKey(TEST_ORDER_SKU, DC), { limit: 1000 });
+      for (const type of ['weft.inventory.reserved.v1', 'weft.inventory.reservation_released.v1']) {
+        const orderIds = movements.filter((event) => event.type === type).map((event) => (event.data as { reference: { id: string } }).reference.id);
+        assert.deepEqual(orderIds.sort(), orders.map((order) => order.id).sort(), `${type}: once per order`);
+      }
     } finally {
       await store.close();
     }

@@ -10,6 +10,7 @@ import { startShipStationSimulator, type ShipStationSimulator } from '../../src/
 import type { Order } from '../../src/domain/order/order.schema.ts';
 import { createIdGenerator } from '../../src/ports/clock.ts';
 import { testWebOrder } from '../support/orders.ts';
+import { apiCaller, until } from '../support/wait.ts';
 
 // Order-to-cash against the NetSuite and ShipStation simulators, through the hub's API, for the
 // exceptions retailers live with: the ERP down (orders wait durably and catch up), a payment not
@@ -26,14 +27,7 @@ let admin = '';
 
 const webOrder = (n: number, payment: 'authorized' | 'pending' = 'authorized'): Order => testWebOrder(ids, n, { prefix: 'O2C', payment });
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${hub.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const call = apiCaller(() => hub.url, () => admin);
 
 async function capture(order: Order): Promise<void> {
   const answer = await call('POST', '/v1/events', { type: 'weft.order.captured.v1', subject: order.id, data: order });
@@ -41,14 +35,6 @@ async function capture(order: Order): Promise<void> {
 }
 
 const stateOf = async (order: Order): Promise<string | undefined> => (await hub.store.processInstance('order-to-cash', order.id))?.state;
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 before(async () => {
   erp = await startNetSuiteSimulator({ credentials });
@@ -108,7 +94,8 @@ describe('order-to-cash against the simulators', () => {
     await until(async () => (await stateOf(order)) === 'released', 'released after the decision');
     assert.equal(erp.records('salesOrder').filter((record) => record.externalId === order.id).length, 1);
     const history = (await hub.store.processTransitions('order-to-cash', order.id)).map((t) => `${t.to}<-${t.cause}`);
-    assert.deepEqual(history, ['captured<-weft.order.captured.v1', 'on_hold<-weft.order.held.v1', 'erp_pending<-task:order_hold', 'released<-weft.command.delivered.v1']);
+    // Released by a person: stock first (this channel's is not Weft's to reserve), then the ERP.
+    assert.deepEqual(history, ['captured<-weft.order.captured.v1', 'on_hold<-weft.order.held.v1', 'reserving<-task:order_hold', 'erp_pending<-weft.command.delivered.v1', 'released<-weft.command.delivered.v1']);
   });
 
   it('cancels the warehouse order and closes the ERP sales order when the customer cancels after release, and bills nothing', async () => {

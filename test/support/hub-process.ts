@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** A hub running as a child process, as an operator would run it. */
@@ -57,4 +58,13 @@ export function spawnHub(env: Record<string, string>, options: { timeoutMs?: num
       reject(new Error(`hub exited (${code}) before it was ready:\n${output}`));
     });
   });
+}
+
+/** A TCP port free right now on 127.0.0.1, for a hub that must keep its URL across restarts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -40,6 +40,8 @@ export interface SimRoute {
 export interface SimFaults {
   /** Added to every answer, in ms. */
   latencyMs: number;
+  /** Added after the request took effect, before the answer, in ms: a vendor that commits and then answers late (or never, if the caller gave up). */
+  latencyAfterMs: number;
   /** Share of requests (0..1) answered with the vendor's 500-class error, without effect. */
   errorRate: number;
   /** While true, every request is answered 503 (the vendor's maintenance answer), without effect. */
@@ -118,7 +120,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const routes = options.routes.map(compile);
   const random = options.random ?? Math.random;
-  const faults: SimFaults = { latencyMs: 0, errorRate: 0, down: false };
+  const faults: SimFaults = { latencyMs: 0, latencyAfterMs: 0, errorRate: 0, down: false };
   const sockets = new Set<Socket>();
   let answered = 0;
 
@@ -129,12 +131,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       try {
         input = JSON.parse(request.body.toString('utf8')) as Partial<SimFaults>;
       } catch {
-        return { status: 400, body: { error: 'the body must be JSON: {"latencyMs", "errorRate", "down"}' } };
+        return { status: 400, body: { error: 'the body must be JSON: {"latencyMs", "latencyAfterMs", "errorRate", "down"}' } };
       }
-      if (input.latencyMs !== undefined && (typeof input.latencyMs !== 'number' || input.latencyMs < 0)) return { status: 400, body: { error: 'latencyMs must be a number >= 0' } };
+      for (const field of ['latencyMs', 'latencyAfterMs'] as const) {
+        if (input[field] !== undefined && (typeof input[field] !== 'number' || input[field] < 0)) return { status: 400, body: { error: `${field} must be a number >= 0` } };
+      }
       if (input.errorRate !== undefined && (typeof input.errorRate !== 'number' || input.errorRate < 0 || input.errorRate > 1)) return { status: 400, body: { error: 'errorRate must be between 0 and 1' } };
       if (input.down !== undefined && typeof input.down !== 'boolean') return { status: 400, body: { error: 'down must be true or false' } };
-      Object.assign(faults, { ...(input.latencyMs !== undefined ? { latencyMs: input.latencyMs } : {}), ...(input.errorRate !== undefined ? { errorRate: input.errorRate } : {}), ...(input.down !== undefined ? { down: input.down } : {}) });
+      Object.assign(faults, { ...(input.latencyMs !== undefined ? { latencyMs: input.latencyMs } : {}), ...(input.latencyAfterMs !== undefined ? { latencyAfterMs: input.latencyAfterMs } : {}), ...(input.errorRate !== undefined ? { errorRate: input.errorRate } : {}), ...(input.down !== undefined ? { down: input.down } : {}) });
       return { status: 200, body: faults };
     }
     if (request.path === '/_sim/state' && request.method === 'GET') return { status: 200, body: { simulator: options.name, requests: answered, faults, state: options.state?.() ?? null } };
@@ -162,7 +166,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (route.method !== base.method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1] as string)));
-      return route.handle({ ...base, params });
+      const answer = await route.handle({ ...base, params });
+      if (faults.latencyAfterMs > 0) await sleep(faults.latencyAfterMs);
+      return answer;
     }
     return pathMatched ? options.errorBody(405, `${base.method} is not allowed on ${url.pathname}`) : options.errorBody(404, `no route ${base.method} ${url.pathname}`);
   }

@@ -8,12 +8,12 @@ import { definitionProblems, type ProcessInput } from '../engine/definition.ts';
 import { decideStep, envelopeOf, type StepOutcome } from '../engine/step.ts';
 import { holdReasonOf, orderToCash, type OrderToCashData } from './definition.ts';
 
-// Order-to-cash v1, step by step through the transition table (the runner and the store are tested
+// Order-to-cash v1 and v2, step by step through the transition table (the runner and the store are tested
 // elsewhere): the happy path of a web order with a ship group and a pick-up group, a till sale,
 // holds, an ERP refusal, cancellations that undo what was done, and a pick-up never collected.
 
 const clock: Clock = { now: () => Date.parse('2026-11-23T12:00:00.000Z') };
-const o2c = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' } });
+const o2c = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' } }, 1);
 const now = '2026-11-23T12:00:00.000Z';
 let n = 0;
 
@@ -22,8 +22,8 @@ const result = (type: 'weft.command.delivered.v1' | 'weft.command.failed.v1', or
   event(type, order.id, { commandId: 'cmd_x', target, action, key: order.id, attempts: 1, occurredAt: now, ...extra });
 
 type Step = Extract<StepOutcome<OrderToCashData>, { kind: 'step' }>;
-function step(order: Order, instance: ProcessInstance | undefined, input: ProcessInput): Step {
-  const outcome = decideStep(o2c, order.id, instance, input, now, createIdGenerator(clock));
+function step(order: Order, instance: ProcessInstance | undefined, input: ProcessInput, definition = o2c): Step {
+  const outcome = decideStep(definition, order.id, instance, input, now, createIdGenerator(clock));
   assert.equal(outcome.kind, 'step', outcome.kind === 'ignored' ? outcome.reason : '');
   return outcome as Step;
 }
@@ -154,5 +154,78 @@ describe('order-to-cash v1', () => {
     assert.equal(expired.instance.state, 'cancelled');
     const cancelled = expired.unit.events?.find((e) => e.type === 'weft.order.cancelled.v1');
     assert.equal((cancelled?.data as { reason: string }).reason, 'not_collected');
+  });
+});
+
+describe('order-to-cash v2: stock first', () => {
+  const v2 = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' } }, 2);
+  const s2 = (order: Order, instance: ProcessInstance | undefined, input: ProcessInput): Step => step(order, instance, input, v2);
+  const reserveResult = (order: Order, status: string): ProcessInput => result('weft.command.delivered.v1', order, 'weft-inventory', 'reserveOrder', { status });
+
+  /** Captured, validated: reserving, with the reservation command sent. */
+  function reserving(order: Order): Step {
+    const captured = s2(order, undefined, event('weft.order.captured.v1', order.id, order));
+    const validated = s2(order, captured.instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
+    assert.deepEqual([validated.instance.state, commandsOf(validated)], ['reserving', ['weft-inventory.reserveOrder']]);
+    return validated;
+  }
+
+  it('is a sound definition, and the latest', () => {
+    assert.deepEqual(definitionProblems(v2), []);
+    assert.equal(orderToCash({ erp: 'erp', warehouse: undefined, collectWithinHours: 1, channels: {} }).version, 2);
+  });
+
+  it('reserves before the ERP, keeps where, releases what shipped and what was collected', () => {
+    const order = germanWebOrder;
+    const started = reserving(order);
+    const lines = order.lines.map((line) => ({ lineId: line.id, sku: line.sku, locationId: 'loc_01JDEMDC000000000000000004', quantity: line.quantity }));
+    const kept = s2(order, started.instance, event('weft.order.reserved.v1', order.id, { orderId: order.id, reservations: lines, occurredAt: now }));
+    assert.deepEqual([kept.instance.state, envelopeOf<OrderToCashData>(kept.instance).data.allocation], ['reserving', lines]);
+    const inErp = s2(order, kept.instance, reserveResult(order, 'reserved'));
+    assert.deepEqual([inErp.instance.state, commandsOf(inErp)], ['erp_pending', ['erp.upsertSalesOrder']]);
+    const released = s2(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    assert.deepEqual(envelopeOf<OrderToCashData>(released.instance).compensations.map((c) => c.action), ['releaseOrder', 'closeSalesOrder', 'cancelOrder']);
+    const shipGroup = order.fulfilmentGroups.find((g) => g.kind === 'ship');
+    const pickupGroup = order.fulfilmentGroups.find((g) => g.kind === 'pickup_in_store');
+    const shipped = s2(order, released.instance, event('weft.shipment.dispatched.v1', 'shp_z', { orderId: order.id, fulfilmentGroupId: shipGroup?.id }));
+    assert.deepEqual(commandsOf(shipped), ['weft-inventory.releaseOrder']);
+    assert.deepEqual((shipped.unit.outbox?.[0]?.payload as { data: { lineIds: string[] } }).data.lineIds, shipGroup?.lineIds, 'only the shipped group\'s lines');
+    const ready = s2(order, shipped.instance, event('weft.order.ready_for_pickup.v1', order.id, { orderId: order.id, fulfilmentGroupId: pickupGroup?.id }));
+    const collected = s2(order, ready.instance, event('weft.order.collected.v1', order.id, { orderId: order.id, fulfilmentGroupId: pickupGroup?.id }));
+    assert.deepEqual(commandsOf(collected), ['weft-inventory.releaseOrder', 'erp.invoiceSalesOrder']);
+    assert.deepEqual((collected.unit.outbox?.[0]?.payload as { data: { lineIds: string[] } }).data.lineIds, pickupGroup?.lineIds);
+  });
+
+  it('goes on to the ERP when the channel\'s stock is not Weft\'s to reserve', () => {
+    const order = germanWebOrder;
+    const next = s2(order, reserving(order).instance, reserveResult(order, 'not_managed'));
+    assert.deepEqual([next.instance.state, commandsOf(next)], ['erp_pending', ['erp.upsertSalesOrder']]);
+  });
+
+  it('holds an order short of stock for a person: retry, backorder or cancel', () => {
+    const order = germanWebOrder;
+    const started = reserving(order);
+    const short = s2(order, started.instance, reserveResult(order, 'short'));
+    assert.deepEqual([short.instance.state, eventsOf(short), short.unit.tasks?.[0]?.kind, short.unit.tasks?.[0]?.options, commandsOf(short)], ['stock_short', ['weft.order.held.v1'], 'stock_short', ['retry', 'backorder', 'cancel'], ['shop.noteOrder']]);
+    assert.equal((short.unit.events?.[0]?.data as { reason: string }).reason, 'stock_check');
+    const decide = (decision: string) => s2(order, short.instance, { kind: 'task', id: 'tsk_s', taskKind: 'stock_short', decision, note: undefined, resolvedAt: now, data: null });
+    const retry = decide('retry');
+    assert.deepEqual([retry.instance.state, commandsOf(retry)], ['reserving', ['weft-inventory.reserveOrder']]);
+    assert.equal(envelopeOf<OrderToCashData>(retry.instance).compensations.length, 1, 'one release owed, however often it reserved');
+    const backorder = decide('backorder');
+    assert.deepEqual([backorder.instance.state, commandsOf(backorder), eventsOf(backorder)], ['erp_pending', ['shop.noteOrder', 'erp.upsertSalesOrder'], ['weft.order.hold_lifted.v1']]);
+    const cancelled = decide('cancel');
+    assert.deepEqual([cancelled.instance.state, commandsOf(cancelled)], ['cancelled', ['weft-inventory.releaseOrder', 'shop.noteOrder']]);
+    assert.equal((cancelled.unit.events?.find((e) => e.type === 'weft.order.cancelled.v1')?.data as { reason: string }).reason, 'out_of_stock');
+    const failed = s2(order, started.instance, result('weft.command.failed.v1', order, 'weft-inventory', 'reserveOrder', { code: 'internal', message: 'store down' }));
+    assert.equal(failed.instance.state, 'stock_short', 'a reservation that failed outright also goes to a person');
+  });
+
+  it('gives the stock back with the other undos when the customer cancels after release', () => {
+    const order: Order = { ...germanWebOrder, fulfilmentGroups: germanWebOrder.fulfilmentGroups.filter((g) => g.kind === 'ship') };
+    const inErp = s2(order, reserving(order).instance, reserveResult(order, 'reserved'));
+    const released = s2(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    const cancelled = s2(order, released.instance, event('weft.order.cancelled.v1', order.id, { orderId: order.id, reason: 'customer_request', occurredAt: now }));
+    assert.deepEqual(commandsOf(cancelled), ['wms.cancelOrder', 'erp.closeSalesOrder', 'weft-inventory.releaseOrder', 'shop.noteOrder'], 'newest first: warehouse, ERP, stock');
   });
 });

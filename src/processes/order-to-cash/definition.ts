@@ -1,14 +1,26 @@
 import type { FulfilmentGroup } from '../../domain/order/fulfilment-group.schema.ts';
 import type { Order } from '../../domain/order/order.schema.ts';
-import type { ProcessAction, ProcessDefinition, ProcessInput, StepContext } from '../engine/definition.ts';
+import type { ProcessAction, ProcessDefinition, ProcessInput, StepContext, Transition } from '../engine/definition.ts';
 
-// Order-to-cash, version 1: an order from any channel is validated (payments), put into the ERP,
+/** The version new orders start on. */
+export const ORDER_TO_CASH_LATEST = 2;
+/** The built-in target that reserves and releases Weft's stock (src/inventory/target.ts). */
+const INVENTORY = 'weft-inventory';
+
+// Order-to-cash. Version 1: an order from any channel is validated (payments), put into the ERP,
 // released to the warehouse (ship groups) or prepared in the store (pick-up groups), shipped or
 // collected, invoiced in the ERP, and completed. Holds and ERP refusals become tasks for people;
 // cancellations before shipping compensate what was done (the warehouse order is cancelled); a
 // pick-up not collected in time is cancelled. Undoing means: the warehouse order is cancelled, then the
 // ERP sales order is closed (newest first). The ERP and the warehouse are the configured targets
 // named in settings; their answers come back as weft.command.delivered/failed.v1.
+//
+// Version 2 reserves stock before the ERP hears of the order: Weft's inventory (the built-in target
+// weft-inventory) sets the lines aside at the pick-up store or across the channel's locations, in
+// their order (one location for the whole order when one can, which is where it is fulfilled from). A
+// shortfall holds the order for a person (reserve again, backorder: go on without the stock, or
+// cancel). What ships or is collected releases its lines' reservations; a cancellation, or a pick-up
+// never collected, releases them with the other undos. Instances started on version 1 finish on it.
 
 /** Which systems the process talks to, and its time limits. */
 export interface OrderToCashSettings {
@@ -33,12 +45,16 @@ export interface OrderToCashData {
   hold: string | undefined;
   /** Whether anything shipped: from then on a cancellation is a return, not an undo. */
   shipped: boolean;
+  /** Where the lines were reserved, as the inventory answered (v2): where they are fulfilled from. */
+  allocation?: { lineId: string; sku: string; locationId: string; quantity: number }[];
 }
 
 /** The states, in the order an order usually passes them. */
 export const ORDER_TO_CASH_STATES = [
   'captured',
   'on_hold',
+  'reserving',
+  'stock_short',
   'erp_pending',
   'erp_failed',
   'released',
@@ -55,7 +71,7 @@ export const ORDER_TO_CASH_STATES = [
 const SHIP_KINDS = new Set<FulfilmentGroup['kind']>(['ship', 'ship_from_store']);
 const PICKUP_KINDS = new Set<FulfilmentGroup['kind']>(['pickup_in_store']);
 /** States before anything left a warehouse or a store: a cancellation undoes what was done. */
-const CANCELLABLE = ['captured', 'on_hold', 'erp_pending', 'erp_failed', 'released', 'release_failed', 'awaiting_pickup', 'ready_for_pickup'];
+const CANCELLABLE = ['captured', 'on_hold', 'reserving', 'stock_short', 'erp_pending', 'erp_failed', 'released', 'release_failed', 'awaiting_pickup', 'ready_for_pickup'];
 
 type Ctx = StepContext<OrderToCashData>;
 
@@ -75,9 +91,10 @@ export function holdReasonOf(order: Order): { reason: 'payment_pending' | 'fraud
   return undefined;
 }
 
-/** Builds order-to-cash v1 for the configured systems. */
-export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<OrderToCashData> {
+/** Builds order-to-cash (a version still in use, the latest by default) for the configured systems. */
+export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDER_TO_CASH_LATEST): ProcessDefinition<OrderToCashData> {
   const { erp, warehouse } = settings;
+  const reserves = version >= 2;
   const orderEvent = (data: OrderToCashData) => ({ type: 'weft.order.captured.v1', data: data.order });
   const resultOf = (ctx: Ctx): { target?: unknown; action?: unknown } => eventData(ctx.input);
   const delivered = (target: string, action: string) => (ctx: Ctx): boolean => resultOf(ctx).target === target && resultOf(ctx).action === action;
@@ -130,14 +147,71 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
     options,
     data: { code: eventData(ctx.input).code, message: eventData(ctx.input).message, commandId: eventData(ctx.input).commandId },
   });
-  const liftHold = (ctx: Ctx, note: string): ProcessAction[] => [...announce(ctx, 'weft.order.hold_lifted.v1', { orderId: ctx.data.order.id, note, occurredAt: ctx.now }), ...toErp(ctx)];
+  /** Sets the order's stock aside (v2); a later undo releases it. */
+  const reserve = (ctx: Ctx, compensate = true): ProcessAction[] => [
+    {
+      kind: 'command',
+      target: INVENTORY,
+      action: 'reserveOrder',
+      event: orderEvent(ctx.data),
+      priority: 'urgent',
+      ...(compensate ? { compensation: { target: INVENTORY, action: 'releaseOrder', event: { type: 'weft.order.cancelled.v1', data: { orderId: ctx.data.order.id, reason: 'other', occurredAt: ctx.now } } } } : {}),
+    },
+  ];
+  /** Releases the reservations of the lines of some fulfilment groups (they shipped or were collected). */
+  const releaseGroups = (ctx: Ctx, groupIds: readonly string[]): ProcessAction[] => {
+    if (!reserves) return [];
+    const lineIds = ctx.data.order.lines.filter((line) => groupIds.includes(line.fulfilmentGroupId)).map((line) => line.id);
+    return lineIds.length === 0 ? [] : [{ kind: 'command', target: INVENTORY, action: 'releaseOrder', event: { type: 'weft.inventory.reservation_released.v1', data: { orderId: ctx.data.order.id, lineIds } } }];
+  };
+  /** After validation or a lifted hold: v1 goes to the ERP, v2 reserves stock first. */
+  const proceed = (ctx: Ctx): ProcessAction[] => (reserves ? reserve(ctx) : toErp(ctx));
+  const proceedState = reserves ? 'reserving' : 'erp_pending';
+  const groupOf = (ctx: Ctx): string[] => [String(eventData(ctx.input).fulfilmentGroupId ?? '')];
+  const liftHold = (ctx: Ctx, note: string): ProcessAction[] => [...announce(ctx, 'weft.order.hold_lifted.v1', { orderId: ctx.data.order.id, note, occurredAt: ctx.now }), ...proceed(ctx)];
   const cancel = (ctx: Ctx, reason: string, note: string): ProcessAction[] => [{ kind: 'compensate' }, ...announce(ctx, 'weft.order.cancelled.v1', { orderId: ctx.data.order.id, reason, note, occurredAt: ctx.now })];
+
+  const reserveResult = (status: string) => (ctx: Ctx): boolean => delivered(INVENTORY, 'reserveOrder')(ctx) && eventData(ctx.input).status === status;
+  const shortTask = (ctx: Ctx, why: string): ProcessAction[] => [
+    { kind: 'emit', type: 'weft.order.held.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, reason: 'stock_check', note: why, occurredAt: ctx.now } },
+    { kind: 'task', taskKind: 'stock_short', title: `Order ${ctx.data.order.orderNumber}: ${why}`, options: ['retry', 'backorder', 'cancel'], data: { commandId: eventData(ctx.input).commandId, code: eventData(ctx.input).code, message: eventData(ctx.input).message } },
+    ...toChannel(ctx, 'weft.order.held.v1', { orderId: ctx.data.order.id, reason: 'stock_check', note: why, occurredAt: ctx.now }),
+  ];
+  const decided = (decision: string) => (ctx: Ctx): boolean => ctx.input.kind === 'task' && ctx.input.decision === decision;
+  /** Version 2's rows: reserving, and what a shortfall leads to. */
+  function stockRows(): Transition<OrderToCashData>[] {
+    return [
+      {
+        from: 'reserving',
+        on: 'weft.order.reserved.v1',
+        to: 'reserving',
+        data: (ctx) => ({ ...ctx.data, allocation: (eventData(ctx.input).reservations as OrderToCashData['allocation']) ?? [] }),
+        note: 'stock set aside: where the lines are fulfilled from',
+      },
+      { from: 'reserving', on: 'weft.command.delivered.v1', when: reserveResult('reserved'), to: 'erp_pending', actions: toErp, note: 'stock reserved: into the ERP' },
+      { from: 'reserving', on: 'weft.command.delivered.v1', when: reserveResult('not_managed'), to: 'erp_pending', actions: toErp, note: 'Weft keeps no stock for this channel: into the ERP' },
+      { from: 'reserving', on: 'weft.command.delivered.v1', when: reserveResult('short'), to: 'stock_short', actions: (ctx) => shortTask(ctx, 'not enough stock to reserve every line'), note: 'not enough stock: a person decides' },
+      { from: 'reserving', on: 'weft.command.failed.v1', when: delivered(INVENTORY, 'reserveOrder'), to: 'stock_short', actions: (ctx) => shortTask(ctx, `stock could not be reserved: ${String(eventData(ctx.input).message ?? '')}`.slice(0, 300)), note: 'reserving failed: a person decides' },
+      { from: 'stock_short', on: 'task:stock_short', when: decided('retry'), to: 'reserving', actions: (ctx) => reserve(ctx, false), note: 'reserve again (stock arrived)' },
+      {
+        from: 'stock_short',
+        on: 'task:stock_short',
+        when: decided('backorder'),
+        to: 'erp_pending',
+        actions: (ctx) => [...announce(ctx, 'weft.order.hold_lifted.v1', { orderId: ctx.data.order.id, note: 'backordered: goes on without reserved stock', occurredAt: ctx.now }), ...toErp(ctx)],
+        note: 'backordered: into the ERP without reserved stock',
+      },
+      { from: 'stock_short', on: 'task:stock_short', to: 'cancelled', actions: (ctx) => cancel(ctx, 'out_of_stock', 'not enough stock'), note: 'cancelled for want of stock' },
+    ];
+  }
 
   return {
     name: 'order-to-cash',
-    version: 1,
-    description: 'Validate, ERP sales order, release or pick-up, shipment or collection, invoice, complete; holds and ERP refusals go to people.',
-    states: ORDER_TO_CASH_STATES,
+    version,
+    description: reserves
+      ? 'Validate, reserve stock, ERP sales order, release or pick-up, shipment or collection, invoice, complete; holds, shortfalls and refusals go to people.'
+      : 'Validate, ERP sales order, release or pick-up, shipment or collection, invoice, complete; holds and ERP refusals go to people.',
+    states: reserves ? ORDER_TO_CASH_STATES : ORDER_TO_CASH_STATES.filter((state) => state !== 'reserving' && state !== 'stock_short'),
     final: ['completed', 'cancelled'],
     keyOf(event) {
       const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as { orderId?: unknown };
@@ -169,7 +243,8 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
       },
     },
     transitions: [
-      { from: 'captured', on: 'weft.order.validated.v1', to: 'erp_pending', actions: toErp, note: 'validated: into the ERP' },
+      { from: 'captured', on: 'weft.order.validated.v1', to: proceedState, actions: proceed, note: reserves ? 'validated: reserve stock' : 'validated: into the ERP' },
+      ...(reserves ? stockRows() : []),
       {
         from: 'captured',
         on: 'weft.order.held.v1',
@@ -181,9 +256,9 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
         ],
         note: 'held: a person decides',
       },
-      { from: 'on_hold', on: 'weft.order.payment_authorized.v1', to: 'erp_pending', data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment authorised'), note: 'payment arrived' },
-      { from: 'on_hold', on: 'weft.order.payment_captured.v1', to: 'erp_pending', data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment captured'), note: 'payment arrived' },
-      { from: 'on_hold', on: 'task:order_hold', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'release', to: 'erp_pending', data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, ctx.input.kind === 'task' ? (ctx.input.note ?? 'released by a person') : 'released'), note: 'released by a person' },
+      { from: 'on_hold', on: 'weft.order.payment_authorized.v1', to: proceedState, data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment authorised'), note: 'payment arrived' },
+      { from: 'on_hold', on: 'weft.order.payment_captured.v1', to: proceedState, data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment captured'), note: 'payment arrived' },
+      { from: 'on_hold', on: 'task:order_hold', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'release', to: proceedState, data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, ctx.input.kind === 'task' ? (ctx.input.note ?? 'released by a person') : 'released'), note: 'released by a person' },
       { from: 'on_hold', on: 'task:order_hold', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', ctx.input.kind === 'task' ? (ctx.input.note ?? 'cancelled by a person') : 'cancelled'), note: 'cancelled by a person' },
       { from: ['erp_pending', 'erp_failed'], on: 'weft.command.delivered.v1', when: delivered(erp, 'upsertSalesOrder'), to: afterErp, actions: afterErpActions, note: 'the ERP has the sales order' },
       {
@@ -216,7 +291,7 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
         },
         data: (ctx) => ({ ...ctx.data, shipped: true, toShip: ctx.data.toShip.filter((group) => group !== eventData(ctx.input).fulfilmentGroupId) }),
         // What left the warehouse cannot be cancelled there any more: a cancellation now is a return.
-        actions: (ctx) => [{ kind: 'forgetCompensations' }, ...(ctx.data.toShip.length === 0 && ctx.data.toCollect.length === 0 ? invoice(ctx) : [])],
+        actions: (ctx) => [{ kind: 'forgetCompensations' }, ...releaseGroups(ctx, groupOf(ctx)), ...(ctx.data.toShip.length === 0 && ctx.data.toCollect.length === 0 ? invoice(ctx) : [])],
         note: 'shipped',
       },
       { from: 'awaiting_pickup', on: 'weft.order.ready_for_pickup.v1', to: 'ready_for_pickup', actions: (ctx) => [{ kind: 'timer', name: 'collect_by', dueAt: typeof eventData(ctx.input).collectBy === 'string' ? (eventData(ctx.input).collectBy as string) : new Date(Date.parse(ctx.now) + settings.collectWithinHours * 3_600_000).toISOString() }], note: 'ready at the store' },
@@ -225,7 +300,7 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
         on: 'weft.order.collected.v1',
         to: (ctx) => (ctx.data.toCollect.filter((group) => group !== eventData(ctx.input).fulfilmentGroupId).length > 0 ? 'ready_for_pickup' : 'invoicing'),
         data: (ctx) => ({ ...ctx.data, toCollect: ctx.data.toCollect.filter((group) => group !== eventData(ctx.input).fulfilmentGroupId) }),
-        actions: (ctx) => (ctx.data.toCollect.length === 0 ? [{ kind: 'cancelTimer', name: 'collect_by' }, ...invoice(ctx)] : []),
+        actions: (ctx) => [...releaseGroups(ctx, groupOf(ctx)), ...(ctx.data.toCollect.length === 0 ? [{ kind: 'cancelTimer', name: 'collect_by' } as const, ...invoice(ctx)] : [])],
         note: 'collected',
       },
       { from: 'ready_for_pickup', on: 'timer:collect_by', to: 'cancelled', actions: (ctx) => cancel(ctx, 'not_collected', 'not collected in time'), note: 'not collected in time: cancelled' },
@@ -241,7 +316,7 @@ export function orderToCash(settings: OrderToCashSettings): ProcessDefinition<Or
       { from: 'invoice_failed', on: 'task:invoice_refused', to: 'invoice_failed', note: 'waiting for the dead letter to be replayed' },
       { from: 'invoicing', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: 'completed', actions: (ctx) => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now }), note: 'invoiced: done' },
       {
-        from: CANCELLABLE,
+        from: reserves ? CANCELLABLE : CANCELLABLE.filter((state) => state !== 'reserving' && state !== 'stock_short'),
         on: 'weft.order.cancelled.v1',
         when: (ctx) => !ctx.data.shipped,
         to: 'cancelled',
