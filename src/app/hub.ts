@@ -17,6 +17,7 @@ import { buildProcesses } from './processes.ts';
 import { createInbound } from '../ingest/inbound.ts';
 import { createInventory } from '../inventory/service.ts';
 import { createInventoryTarget, INVENTORY_TARGET } from '../inventory/target.ts';
+import { createOrderChecks } from '../catalogue/checks.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
 import type { Store, StoreOptions } from '../ports/store.ts';
@@ -91,6 +92,9 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const channels = Object.fromEntries(Object.entries(config.inventory.channels).map(([name, rule]) => [name, { locations: rule.locations, safetyStock: rule.safetyStock ?? 0, includeInTransit: rule.includeInTransit ?? false }]));
   const inventory = createInventory({ store, ids, clock, log: logger }, { channels, pollMs: config.inventory.pollMs });
   targets.set(INVENTORY_TARGET, createInventoryTarget(inventory));
+  const checks = config.processes.orderToCash.checks;
+  const orderChecks = createOrderChecks({ store, log: logger }, { skus: checks.skus, priceTolerancePercent: checks.priceTolerancePercent < 0 ? undefined : checks.priceTolerancePercent, taxRates: checks.taxRates, requireTax: checks.requireTax });
+  targets.set(orderChecks.target.name, orderChecks.target);
   const engine = createDeliveryEngine(
     { store, targets, clock, ids, log: logger, metrics, http },
     {
@@ -112,6 +116,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     router.wake();
     processes.wake();
     inventory.wake();
+    orderChecks.follower.wake();
   };
   const deadLetters = createDeadLetters({ store, targets, clock, ids, onReplayed: wakeTargets });
   metrics.watchPendingEvents(() => store.pendingEvents());
@@ -148,6 +153,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   try {
     // Availability is answered from memory: fold the log before the first check can arrive.
     await inventory.start();
+    await orderChecks.follower.start();
     await api.app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     await store.close();
@@ -218,6 +224,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
         await pollLoops.stop();
         await processes.stop();
         await inventory.stop();
+        await orderChecks.follower.stop();
         await router.stop();
         await engine.stop();
         await Promise.all([...targets.values()].map((target) => target.close()));

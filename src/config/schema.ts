@@ -188,6 +188,17 @@ const Processes = Type.Object(
           default: {},
           description: 'The channel target of each system orders come from (originSystem → a target with a noteOrder action, e.g. {"webshop": "webshop"}): holds, cancellations and completion are written back there.',
         }),
+        capturePayments: Type.Boolean({ default: false, description: 'Once invoiced, capture what the payments only authorised at the order\'s channel target (action capturePayment).' }),
+        recordPayments: Type.Boolean({ default: false, description: 'Once paid, record the payment against the invoice in the ERP (action recordPayment): the cash side of the books.' }),
+        checks: Type.Object(
+          {
+            skus: Type.Boolean({ default: false, description: 'Hold orders with a SKU the catalogue (weft.product.upserted.v1) does not have or no longer sells.' }),
+            priceTolerancePercent: Type.Number({ minimum: -1, maximum: 100, default: -1, description: 'Hold orders whose unit price differs from the catalogue\'s price (weft.price.set.v1) by more than this percentage; -1: prices are not checked.' }),
+            taxRates: Type.Boolean({ default: true, description: 'Hold orders whose tax lines do not match their rates (within rounding and the share of order discounts).' }),
+            requireTax: Type.Boolean({ default: false, description: 'Hold orders with a line of non-zero total and no tax line.' }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

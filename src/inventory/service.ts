@@ -3,7 +3,7 @@ import { ConflictError, InputError, WeftError } from '../errors/index.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { ConnectorLog } from '../ports/connector.ts';
 import type { NewEvent, Store, SubjectExpectation } from '../ports/store.ts';
-import { createStepLoop } from '../delivery/step-loop.ts';
+import { createLogFollower } from '../delivery/log-follower.ts';
 import { applyStockEvent, emptyStock, INVENTORY_EVENT_TYPES, reservationKey, viewOf, type ChannelRule, type StockState, type StockView } from './projection.ts';
 
 // Availability answered from memory, kept by the log. The hub folds every inventory event of the log
@@ -119,23 +119,11 @@ const MAX_ATTEMPTS = 20;
 /** Creates the service; call start() before checking. */
 export function createInventory(deps: InventoryDeps, options: InventoryOptions): Inventory {
   const { store, ids, clock, log } = deps;
-  const batchSize = options.batchSize ?? 2000;
   const state: StockState = emptyStock();
-  let position = 0;
   const locks = new Map<string, Promise<void>>();
 
-  /** Folds the next batch of the log; resolves to whether there may be more. */
-  async function step(): Promise<boolean> {
-    const last = await store.lastPosition();
-    if (last <= position) return false;
-    const events = await store.readAll({ after: position, limit: batchSize, types: INVENTORY_EVENT_TYPES });
-    for (const event of events) applyStockEvent(state, event);
-    // Past the last inventory event read: up to the end of the log as it was, unless the batch was full.
-    // Monotonic: a catch-up and the follow loop may read at once (folding twice is harmless: a key skips what it has).
-    position = Math.max(position, events.length === batchSize ? (events.at(-1)?.position ?? last) : last);
-    return events.length === batchSize;
-  }
-  const loop = createStepLoop(step, { pollMs: options.pollMs ?? 250, onError: (error) => log.error({ err: error }, 'inventory: folding the log failed; retrying') });
+  const follower = createLogFollower({ store, log }, { name: 'inventory', types: INVENTORY_EVENT_TYPES, apply: (event) => applyStockEvent(state, event), ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }), ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
+  const catchUp = follower.catchUp;
 
   /** Runs `fn` after every earlier holder of any of `keys` is done (registration is synchronous, so waits never cycle). */
   async function withLocks<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
@@ -276,19 +264,12 @@ export function createInventory(deps: InventoryDeps, options: InventoryOptions):
     return true;
   }
 
-  async function catchUp(): Promise<void> {
-    while (await step());
-  }
-
   return {
-    async start() {
-      await catchUp();
-      loop.start();
-    },
-    wake: () => loop.wake(),
-    stop: () => loop.stop(),
+    start: follower.start,
+    wake: follower.wake,
+    stop: follower.stop,
     drain: catchUp,
-    position: () => position,
+    position: follower.position,
     channels: () => Object.keys(options.channels),
     reservationsOf,
     check(query) {

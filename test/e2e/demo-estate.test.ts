@@ -139,7 +139,7 @@ describe('the demo estate', () => {
     const view = (await response.json()) as { id: string; inStep: boolean; shipments: string[]; systems: { system: string; ids: string[]; inStep: boolean; commands: { done: number } }[]; history: { kind: string; type?: string }[] };
     assert.equal(view.id, shippedKey);
     assert.equal(view.inStep, true);
-    assert.deepEqual(view.systems.map((s) => s.system), ['erp', 'warehouse', 'webshop', 'weft-inventory']);
+    assert.deepEqual(view.systems.map((s) => s.system), ['erp', 'warehouse', 'webshop', 'weft-inventory', 'weft-order-checks']);
     assert.ok(view.systems.every((s) => s.commands.done >= 1 && s.inStep), JSON.stringify(view.systems));
     assert.deepEqual(view.systems.find((s) => s.system === 'webshop')?.ids, [shopifyId]);
     assert.equal(view.shipments.length, 1, 'the shipment is part of the view');

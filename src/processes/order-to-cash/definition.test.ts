@@ -165,6 +165,7 @@ describe('order-to-cash v2: stock first', () => {
   /** Captured, validated: reserving, with the reservation command sent. */
   function reserving(order: Order): Step {
     const captured = s2(order, undefined, event('weft.order.captured.v1', order.id, order));
+    assert.deepEqual([eventsOf(captured), commandsOf(captured)], [[], ['weft-order-checks.validateOrder']], 'the order checks append the verdict');
     const validated = s2(order, captured.instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
     assert.deepEqual([validated.instance.state, commandsOf(validated)], ['reserving', ['weft-inventory.reserveOrder']]);
     return validated;
@@ -194,6 +195,18 @@ describe('order-to-cash v2: stock first', () => {
     const collected = s2(order, ready.instance, event('weft.order.collected.v1', order.id, { orderId: order.id, fulfilmentGroupId: pickupGroup?.id }));
     assert.deepEqual(commandsOf(collected), ['weft-inventory.releaseOrder', 'erp.invoiceSalesOrder']);
     assert.deepEqual((collected.unit.outbox?.[0]?.payload as { data: { lineIds: string[] } }).data.lineIds, pickupGroup?.lineIds);
+  });
+
+  it('keeps a hold for catalogue or tax problems until a person decides; a payment hold lifts itself', () => {
+    const order = germanWebOrder;
+    const captured = s2(order, undefined, event('weft.order.captured.v1', order.id, order));
+    const hold = (reason: string) => s2(order, captured.instance, event('weft.order.held.v1', order.id, { orderId: order.id, reason, note: '/lines/0/sku: X is not in the catalogue', occurredAt: now }));
+    const manual = hold('manual');
+    assert.equal(decideStep(v2, order.id, manual.instance, event('weft.order.payment_authorized.v1', order.id, { orderId: order.id }), now, createIdGenerator(clock)).kind, 'ignored');
+    const released = s2(order, manual.instance, { kind: 'task', id: 'tsk_m', taskKind: 'order_hold', decision: 'release', note: 'price agreed by phone', resolvedAt: now, data: null });
+    assert.deepEqual([released.instance.state, commandsOf(released)], ['reserving', ['shop.noteOrder', 'weft-inventory.reserveOrder']]);
+    const paid = s2(order, hold('payment_pending').instance, event('weft.order.payment_authorized.v1', order.id, { orderId: order.id }));
+    assert.equal(paid.instance.state, 'reserving');
   });
 
   it('goes on to the ERP when the channel\'s stock is not Weft\'s to reserve', () => {
@@ -227,5 +240,33 @@ describe('order-to-cash v2: stock first', () => {
     const released = s2(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
     const cancelled = s2(order, released.instance, event('weft.order.cancelled.v1', order.id, { orderId: order.id, reason: 'customer_request', occurredAt: now }));
     assert.deepEqual(commandsOf(cancelled), ['wms.cancelOrder', 'erp.closeSalesOrder', 'weft-inventory.releaseOrder', 'shop.noteOrder'], 'newest first: warehouse, ERP, stock');
+  });
+
+  it('after the invoice, captures at the channel and records the payment in the ERP, when told to', () => {
+    const paying = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' }, capturePayments: true, recordPayments: true }, 2);
+    const order: Order = { ...germanWebOrder, fulfilmentGroups: germanWebOrder.fulfilmentGroups.filter((g) => g.kind === 'ship') };
+    const p2 = (instance: ProcessInstance | undefined, input: ProcessInput): Step => step(order, instance, input, paying);
+    const captured = p2(undefined, event('weft.order.captured.v1', order.id, order));
+    const validated = p2(captured.instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
+    const inErp = p2(validated.instance, result('weft.command.delivered.v1', order, 'weft-inventory', 'reserveOrder', { status: 'reserved' }));
+    const released = p2(inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    const shipped = p2(released.instance, event('weft.shipment.dispatched.v1', 'shp_p', { orderId: order.id, fulfilmentGroupId: order.fulfilmentGroups[0]?.id }));
+    assert.equal(shipped.instance.state, 'invoicing');
+    const invoiced = p2(shipped.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }));
+    assert.deepEqual([invoiced.instance.state, commandsOf(invoiced)], ['capturing', ['shop.capturePayment']]);
+    assert.deepEqual((invoiced.unit.outbox?.[0]?.payload as { data: unknown }).data, { orderId: order.id, amount: { amount: 15692, currency: 'EUR' } }, 'what was authorised and not captured');
+    const refused = p2(invoiced.instance, result('weft.command.failed.v1', order, 'shop', 'capturePayment', { code: 'target_rejected', message: 'authorisation expired' }));
+    assert.deepEqual([refused.instance.state, refused.unit.tasks?.[0]?.options], ['capture_failed', ['wait_for_replay', 'captured_elsewhere']]);
+    const elsewhere = p2(refused.instance, { kind: 'task', id: 'tsk_c', taskKind: 'capture_refused', decision: 'captured_elsewhere', note: 'paid by bank transfer', resolvedAt: now, data: null });
+    assert.deepEqual([elsewhere.instance.state, commandsOf(elsewhere)], ['posting', ['erp.recordPayment']]);
+    const capturedAtChannel = p2(invoiced.instance, result('weft.command.delivered.v1', order, 'shop', 'capturePayment', { status: 'captured' }));
+    assert.deepEqual([capturedAtChannel.instance.state, commandsOf(capturedAtChannel)], ['posting', ['erp.recordPayment']]);
+    const booked = p2(capturedAtChannel.instance, result('weft.command.delivered.v1', order, 'erp', 'recordPayment', { status: 'created' }));
+    assert.deepEqual([booked.instance.state, eventsOf(booked), commandsOf(booked)], ['completed', ['weft.order.completed.v1'], ['shop.noteOrder']]);
+    const bookRefused = p2(capturedAtChannel.instance, result('weft.command.failed.v1', order, 'erp', 'recordPayment', { code: 'target_rejected', message: 'period closed' }));
+    assert.deepEqual([bookRefused.instance.state, bookRefused.unit.tasks?.[0]?.kind], ['posting_failed', 'posting_refused']);
+
+    const plain = step(order, shipped.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }), v2);
+    assert.equal(plain.instance.state, 'completed', 'without capture or payment recording, invoiced is done');
   });
 });

@@ -1,11 +1,14 @@
 import type { FulfilmentGroup } from '../../domain/order/fulfilment-group.schema.ts';
 import type { Order } from '../../domain/order/order.schema.ts';
+import { holdReasonOf } from '../../domain/order/checks.ts';
 import type { ProcessAction, ProcessDefinition, ProcessInput, StepContext, Transition } from '../engine/definition.ts';
 
 /** The version new orders start on. */
 export const ORDER_TO_CASH_LATEST = 2;
 /** The built-in target that reserves and releases Weft's stock (src/inventory/target.ts). */
 const INVENTORY = 'weft-inventory';
+/** The built-in target that checks an order and appends the verdict (src/catalogue/checks.ts). */
+const CHECKS = 'weft-order-checks';
 
 // Order-to-cash. Version 1: an order from any channel is validated (payments), put into the ERP,
 // released to the warehouse (ship groups) or prepared in the store (pick-up groups), shipped or
@@ -32,6 +35,10 @@ export interface OrderToCashSettings {
   collectWithinHours: number;
   /** Channel targets by the system orders come from (`order.originSystem` → target with a noteOrder action): holds, cancellations and completion are written back there. */
   channels: Readonly<Record<string, string>>;
+  /** v2: once invoiced, capture what the payments only authorised at the channel (its capturePayment action). */
+  capturePayments?: boolean;
+  /** v2: once paid, record the payment against the invoice in the ERP (its recordPayment action): the cash side of the books. */
+  recordPayments?: boolean;
 }
 
 /** What the process keeps of an order. */
@@ -64,12 +71,18 @@ export const ORDER_TO_CASH_STATES = [
   'ready_for_pickup',
   'invoicing',
   'invoice_failed',
+  'capturing',
+  'capture_failed',
+  'posting',
+  'posting_failed',
   'completed',
   'cancelled',
 ] as const;
 
 const SHIP_KINDS = new Set<FulfilmentGroup['kind']>(['ship', 'ship_from_store']);
 const PICKUP_KINDS = new Set<FulfilmentGroup['kind']>(['pickup_in_store']);
+/** States only version 2 has. */
+const V2_STATES = new Set(['reserving', 'stock_short', 'capturing', 'capture_failed', 'posting', 'posting_failed']);
 /** States before anything left a warehouse or a store: a cancellation undoes what was done. */
 const CANCELLABLE = ['captured', 'on_hold', 'reserving', 'stock_short', 'erp_pending', 'erp_failed', 'released', 'release_failed', 'awaiting_pickup', 'ready_for_pickup'];
 
@@ -79,17 +92,7 @@ function eventData(input: ProcessInput): Record<string, unknown> {
   return input.kind === 'event' && typeof input.data === 'object' && input.data !== null ? (input.data as Record<string, unknown>) : {};
 }
 
-/** Why a captured order cannot go on without a person (or a payment), or undefined when it can. */
-export function holdReasonOf(order: Order): { reason: 'payment_pending' | 'fraud_review' | 'manual'; note: string } | undefined {
-  const statuses = order.payments.map((payment) => payment.status);
-  if (statuses.includes('declined')) return { reason: 'manual', note: 'a payment was declined' };
-  if (statuses.includes('under_review')) return { reason: 'fraud_review', note: 'the payment provider is reviewing a payment' };
-  if (order.totals.grandTotal.amount === 0) return undefined;
-  // What the providers hold for the order: authorised (whether captured yet or not).
-  const secured = order.payments.filter((payment) => payment.status === 'authorized' || payment.status === 'captured').reduce((sum, payment) => sum + Math.max(payment.amountAuthorized.amount, payment.amountCaptured.amount), 0);
-  if (secured < order.totals.grandTotal.amount) return { reason: 'payment_pending', note: `payments secure ${secured} of ${order.totals.grandTotal.amount} ${order.currency} (minor units)` };
-  return undefined;
-}
+export { holdReasonOf };
 
 /** Builds order-to-cash (a version still in use, the latest by default) for the configured systems. */
 export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDER_TO_CASH_LATEST): ProcessDefinition<OrderToCashData> {
@@ -167,6 +170,8 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
   /** After validation or a lifted hold: v1 goes to the ERP, v2 reserves stock first. */
   const proceed = (ctx: Ctx): ProcessAction[] => (reserves ? reserve(ctx) : toErp(ctx));
   const proceedState = reserves ? 'reserving' : 'erp_pending';
+  /** Whether money arriving lifts the hold: v2 keeps holds for catalogue or tax problems (manual) for a person. */
+  const liftsItself = (ctx: Ctx): boolean => !reserves || ctx.data.hold !== 'manual';
   const groupOf = (ctx: Ctx): string[] => [String(eventData(ctx.input).fulfilmentGroupId ?? '')];
   const liftHold = (ctx: Ctx, note: string): ProcessAction[] => [...announce(ctx, 'weft.order.hold_lifted.v1', { orderId: ctx.data.order.id, note, occurredAt: ctx.now }), ...proceed(ctx)];
   const cancel = (ctx: Ctx, reason: string, note: string): ProcessAction[] => [{ kind: 'compensate' }, ...announce(ctx, 'weft.order.cancelled.v1', { orderId: ctx.data.order.id, reason, note, occurredAt: ctx.now })];
@@ -177,6 +182,45 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
     { kind: 'task', taskKind: 'stock_short', title: `Order ${ctx.data.order.orderNumber}: ${why}`, options: ['retry', 'backorder', 'cancel'], data: { commandId: eventData(ctx.input).commandId, code: eventData(ctx.input).code, message: eventData(ctx.input).message } },
     ...toChannel(ctx, 'weft.order.held.v1', { orderId: ctx.data.order.id, reason: 'stock_check', note: why, occurredAt: ctx.now }),
   ];
+  const complete = (ctx: Ctx): ProcessAction[] => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now });
+  /** What the payments authorised and did not capture yet, in minor units. */
+  const toCapture = (ctx: Ctx): number => ctx.data.order.payments.filter((payment) => payment.status === 'authorized').reduce((sum, payment) => sum + Math.max(0, payment.amountAuthorized.amount - payment.amountCaptured.amount), 0);
+  /** What the customer paid for the order, captured or to be: what the ERP records against the invoice. */
+  const paid = (ctx: Ctx): number => ctx.data.order.payments.filter((payment) => payment.status === 'authorized' || payment.status === 'captured').reduce((sum, payment) => sum + Math.max(payment.amountAuthorized.amount, payment.amountCaptured.amount), 0);
+  const money = (ctx: Ctx, amount: number) => ({ amount, currency: ctx.data.order.currency });
+  const channelOf = (ctx: Ctx): string | undefined => settings.channels[ctx.data.order.originSystem];
+  const capturesAtChannel = (ctx: Ctx): boolean => settings.capturePayments === true && channelOf(ctx) !== undefined && toCapture(ctx) > 0;
+  const recordsPayment = (ctx: Ctx): boolean => settings.recordPayments === true && paid(ctx) > 0;
+  const capture = (ctx: Ctx): ProcessAction[] => [{ kind: 'command', target: channelOf(ctx) as string, action: 'capturePayment', event: { type: 'weft.order.payment_captured.v1', data: { orderId: ctx.data.order.id, amount: money(ctx, toCapture(ctx)) } }, priority: 'urgent' }];
+  const recordPayment = (ctx: Ctx): ProcessAction[] => [{ kind: 'command', target: erp, action: 'recordPayment', event: { type: 'weft.order.payment_captured.v1', data: { orderId: ctx.data.order.id, amount: money(ctx, paid(ctx)) } } }];
+  /** After the invoice (v2): capture at the channel, record the payment in the ERP, or done. */
+  const afterInvoice = (ctx: Ctx): string => (!reserves ? 'completed' : capturesAtChannel(ctx) ? 'capturing' : recordsPayment(ctx) ? 'posting' : 'completed');
+  const afterInvoiceActions = (ctx: Ctx): ProcessAction[] => {
+    const next = afterInvoice(ctx);
+    return next === 'capturing' ? capture(ctx) : next === 'posting' ? recordPayment(ctx) : complete(ctx);
+  };
+  const afterCapture = (ctx: Ctx): string => (recordsPayment(ctx) ? 'posting' : 'completed');
+  const afterCaptureActions = (ctx: Ctx): ProcessAction[] => (recordsPayment(ctx) ? recordPayment(ctx) : complete(ctx));
+  /** Version 2's rows after the invoice: the capture at the channel and the payment in the ERP. */
+  function paymentRows(): Transition<OrderToCashData>[] {
+    const captured = (ctx: Ctx): boolean => channelOf(ctx) !== undefined && delivered(channelOf(ctx) as string, 'capturePayment')(ctx);
+    return [
+      { from: ['capturing', 'capture_failed'], on: 'weft.command.delivered.v1', when: captured, to: afterCapture, actions: afterCaptureActions, note: 'the payment was captured at the channel' },
+      {
+        from: 'capturing',
+        on: 'weft.command.failed.v1',
+        when: captured,
+        to: 'capture_failed',
+        actions: (ctx) => [refusedTask(ctx, 'capture_refused', 'The channel refused to capture the payment of order', ['wait_for_replay', 'captured_elsewhere'])],
+        note: 'the capture was refused: a person replays it, or says the money came in another way',
+      },
+      { from: 'capture_failed', on: 'task:capture_refused', when: decided('captured_elsewhere'), to: afterCapture, actions: afterCaptureActions, note: 'paid another way' },
+      { from: 'capture_failed', on: 'task:capture_refused', to: 'capture_failed', note: 'waiting for the dead letter to be replayed' },
+      { from: ['posting', 'posting_failed'], on: 'weft.command.delivered.v1', when: delivered(erp, 'recordPayment'), to: 'completed', actions: complete, note: 'the payment is in the books: done' },
+      { from: 'posting', on: 'weft.command.failed.v1', when: delivered(erp, 'recordPayment'), to: 'posting_failed', actions: (ctx) => [refusedTask(ctx, 'posting_refused', 'The ERP refused the payment of order', ['wait_for_replay'])], note: 'the ERP refused the payment: a person fixes and replays it' },
+      { from: 'posting_failed', on: 'task:posting_refused', to: 'posting_failed', note: 'waiting for the dead letter to be replayed' },
+    ];
+  }
   const decided = (decision: string) => (ctx: Ctx): boolean => ctx.input.kind === 'task' && ctx.input.decision === decision;
   /** Version 2's rows: reserving, and what a shortfall leads to. */
   function stockRows(): Transition<OrderToCashData>[] {
@@ -211,7 +255,7 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
     description: reserves
       ? 'Validate, reserve stock, ERP sales order, release or pick-up, shipment or collection, invoice, complete; holds, shortfalls and refusals go to people.'
       : 'Validate, ERP sales order, release or pick-up, shipment or collection, invoice, complete; holds and ERP refusals go to people.',
-    states: reserves ? ORDER_TO_CASH_STATES : ORDER_TO_CASH_STATES.filter((state) => state !== 'reserving' && state !== 'stock_short'),
+    states: reserves ? ORDER_TO_CASH_STATES : ORDER_TO_CASH_STATES.filter((state) => !V2_STATES.has(state)),
     final: ['completed', 'cancelled'],
     keyOf(event) {
       const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as { orderId?: unknown };
@@ -233,8 +277,11 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
           shipped: false,
         };
       },
-      // Validation decides between the two events the process then moves on.
+      // Validation decides between the two events the process then moves on: v1 checks the payments
+      // here; v2 asks the order checks (payments, SKUs, prices, tax against the catalogue), which append
+      // the verdict.
       actions: (ctx) => {
+        if (reserves) return [{ kind: 'command', target: CHECKS, action: 'validateOrder', event: orderEvent(ctx.data), priority: 'urgent' }];
         const hold = holdReasonOf(ctx.data.order);
         const orderId = ctx.data.order.id;
         return hold === undefined
@@ -256,8 +303,8 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
         ],
         note: 'held: a person decides',
       },
-      { from: 'on_hold', on: 'weft.order.payment_authorized.v1', to: proceedState, data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment authorised'), note: 'payment arrived' },
-      { from: 'on_hold', on: 'weft.order.payment_captured.v1', to: proceedState, data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment captured'), note: 'payment arrived' },
+      { from: 'on_hold', on: 'weft.order.payment_authorized.v1', when: liftsItself, to: proceedState, data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment authorised'), note: 'payment arrived' },
+      { from: 'on_hold', on: 'weft.order.payment_captured.v1', when: liftsItself, to: proceedState, data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, 'payment captured'), note: 'payment arrived' },
       { from: 'on_hold', on: 'task:order_hold', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'release', to: proceedState, data: (ctx) => ({ ...ctx.data, hold: undefined }), actions: (ctx) => liftHold(ctx, ctx.input.kind === 'task' ? (ctx.input.note ?? 'released by a person') : 'released'), note: 'released by a person' },
       { from: 'on_hold', on: 'task:order_hold', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', ctx.input.kind === 'task' ? (ctx.input.note ?? 'cancelled by a person') : 'cancelled'), note: 'cancelled by a person' },
       { from: ['erp_pending', 'erp_failed'], on: 'weft.command.delivered.v1', when: delivered(erp, 'upsertSalesOrder'), to: afterErp, actions: afterErpActions, note: 'the ERP has the sales order' },
@@ -312,11 +359,12 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
         actions: (ctx) => [refusedTask(ctx, 'invoice_refused', 'The ERP refused the invoice of order', ['wait_for_replay'])],
         note: 'the ERP refused the invoice: a person fixes and replays it (what shipped is not cancelled)',
       },
-      { from: 'invoice_failed', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: 'completed', actions: (ctx) => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now }), note: 'the replayed invoice went through: done' },
+      { from: 'invoice_failed', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: afterInvoice, actions: afterInvoiceActions, note: 'the replayed invoice went through' },
       { from: 'invoice_failed', on: 'task:invoice_refused', to: 'invoice_failed', note: 'waiting for the dead letter to be replayed' },
-      { from: 'invoicing', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: 'completed', actions: (ctx) => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now }), note: 'invoiced: done' },
+      { from: 'invoicing', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: afterInvoice, actions: afterInvoiceActions, note: reserves ? 'invoiced' : 'invoiced: done' },
+      ...(reserves ? paymentRows() : []),
       {
-        from: reserves ? CANCELLABLE : CANCELLABLE.filter((state) => state !== 'reserving' && state !== 'stock_short'),
+        from: reserves ? CANCELLABLE : CANCELLABLE.filter((state) => !V2_STATES.has(state)),
         on: 'weft.order.cancelled.v1',
         when: (ctx) => !ctx.data.shipped,
         to: 'cancelled',
