@@ -184,6 +184,7 @@ const Processes = Type.Object(
         erp: Type.String({ default: '', description: 'Target name of the ERP (actions upsertSalesOrder, closeSalesOrder, invoiceSalesOrder); required when enabled.' }),
         warehouse: Type.String({ default: '', description: 'Target name of the warehouse (actions releaseOrder, cancelOrder); empty: ship groups wait for shipments reported from elsewhere.' }),
         collectWithinHours: Type.Integer({ minimum: 1, default: 72, description: 'How long a pick-up waits at the store when the store gives no collect-by time; then it is cancelled.' }),
+        shortShipmentWaitHours: Type.Number({ minimum: 0, default: 24, description: 'How long the rest of a group that shipped short may take to follow (another parcel) before a person is asked to wait again or cancel it; 0 asks at once.' }),
         channels: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), {
           default: {},
           description: 'The channel target of each system orders come from (originSystem → a target with a noteOrder action, e.g. {"webshop": "webshop"}): holds, cancellations and completion are written back there.',

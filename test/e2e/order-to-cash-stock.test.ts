@@ -25,7 +25,7 @@ const credentials = { consumerKey: 'ck-stock', consumerSecret: 'cs-stock-secret'
 const TOKEN = 'ship-notify-token-for-the-stock-tests';
 const DC = ids.next('location');
 const STORE = ids.next('location');
-const SKUS = ['STOCK-A', 'STOCK-B', 'STOCK-C', 'STOCK-D', 'STOCK-E'];
+const SKUS = ['STOCK-A', 'STOCK-B', 'STOCK-C', 'STOCK-D', 'STOCK-E', 'STOCK-F'];
 let erp: NetSuiteSimulator;
 let warehouse: ShipStationSimulator;
 let hub: Hub;
@@ -74,7 +74,8 @@ before(async () => {
         warehouse: { ...shipstation, rateLimit: { requestsPerSecond: 200, burst: 50, maxConcurrency: 8 }, ...fast },
       },
       sources: { warehouse: { ...shipstation, webhookToken: TOKEN, locationId: DC } },
-      processes: { orderToCash: { enabled: true, erp: 'erp', warehouse: 'warehouse' } },
+      // A short shipment asks a person at once (the rest would normally get a day to follow).
+      processes: { orderToCash: { enabled: true, erp: 'erp', warehouse: 'warehouse', shortShipmentWaitHours: 0 } },
       inventory: { channels: { webshop: { locations: [DC, STORE] } } },
     },
   });
@@ -174,5 +175,26 @@ describe('order-to-cash with stock', () => {
     await until(() => salesOrders(o)[0]?.status === 'Closed', 'the ERP sales order closed');
     const released = (await call('GET', `/v1/events?subject=${inventoryKey('STOCK-E', DC)}`)).body.events as { type: string }[];
     assert.deepEqual(released.map((e) => e.type), ['weft.inventory.position_reported.v1', 'weft.inventory.reserved.v1', 'weft.inventory.reservation_released.v1'], 'reserved once, released once');
+  });
+
+  it('asks a person when the warehouse ships fewer units than ordered, and bills what shipped when the rest is cancelled', async () => {
+    await stock('STOCK-F', DC, 3);
+    const o = order(6, 'STOCK-F', 3);
+    const line = o.lines[0] as Order['lines'][number];
+    await post('weft.order.captured.v1', o.id, o);
+    await until(async () => (await stateOf(o)) === 'released', 'released');
+    await until(() => warehouseOrders(o).some((record) => record.orderStatus === 'awaiting_shipment'), 'the warehouse order');
+    await warehouse.shipOrder(o.id, { carrierCode: 'ups', trackingNumber: '1ZSHORT', quantities: { [line.id]: 1 } });
+    await until(async () => ((await call('GET', `/v1/tasks?key=${o.id}&status=open`)).body.tasks as unknown[]).length === 1, 'the short shipment task');
+    assert.equal(await stateOf(o), 'partially_shipped');
+    const task = ((await call('GET', `/v1/tasks?key=${o.id}&status=open`)).body.tasks as { id: string; kind: string; title: string }[])[0];
+    assert.equal(task?.kind, 'short_shipment');
+    assert.match(task?.title ?? '', /2 × STOCK-F not shipped/);
+    assert.equal((await call('POST', `/v1/tasks/${task?.id}/resolve`, { decision: 'cancel_rest', note: 'the DC has none left' })).status, 200);
+    await until(async () => (await stateOf(o)) === 'completed', 'billed and completed');
+    const events = (await call('GET', `/v1/events?subject=${o.id}`)).body.events as { type: string; data: { quantity?: number; reason?: string } }[];
+    assert.deepEqual(events.filter((e) => e.type === 'weft.order.line_cancelled.v1').map((e) => [e.data.quantity, e.data.reason]), [[2, 'out_of_stock']]);
+    assert.equal(erp.records('invoice').filter((invoice) => salesOrders(o).some((so) => so.id === (invoice.createdFrom as { id: string }).id)).length, 1, 'one invoice');
+    assert.deepEqual(await reservationsOf(o), [], 'nothing left reserved');
   });
 });

@@ -161,6 +161,13 @@ describe('order-to-cash v2: stock first', () => {
   const v2 = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' } }, 2);
   const s2 = (order: Order, instance: ProcessInstance | undefined, input: ProcessInput): Step => step(order, instance, input, v2);
   const reserveResult = (order: Order, status: string): ProcessInput => result('weft.command.delivered.v1', order, 'weft-inventory', 'reserveOrder', { status });
+  /** A shipment of a group: every unit of its lines, or as many as `units` says per line. */
+  const dispatch = (order: Order, groupId: string | undefined, units: Record<string, number> = {}): ProcessInput =>
+    event('weft.shipment.dispatched.v1', `shp_${++n}`, {
+      orderId: order.id,
+      fulfilmentGroupId: groupId,
+      lines: order.lines.filter((line) => line.fulfilmentGroupId === groupId).map((line) => ({ orderLineId: line.id, quantity: units[line.id] ?? line.quantity })).filter((line) => line.quantity > 0),
+    });
 
   /** Captured, validated: reserving, with the reservation command sent. */
   function reserving(order: Order): Step {
@@ -188,7 +195,7 @@ describe('order-to-cash v2: stock first', () => {
     assert.deepEqual(envelopeOf<OrderToCashData>(released.instance).compensations.map((c) => c.action), ['releaseOrder', 'closeSalesOrder', 'cancelOrder']);
     const shipGroup = order.fulfilmentGroups.find((g) => g.kind === 'ship');
     const pickupGroup = order.fulfilmentGroups.find((g) => g.kind === 'pickup_in_store');
-    const shipped = s2(order, released.instance, event('weft.shipment.dispatched.v1', 'shp_z', { orderId: order.id, fulfilmentGroupId: shipGroup?.id }));
+    const shipped = s2(order, released.instance, dispatch(order, shipGroup?.id));
     assert.deepEqual(commandsOf(shipped), ['weft-inventory.releaseOrder']);
     assert.deepEqual((shipped.unit.outbox?.[0]?.payload as { data: { lineIds: string[] } }).data.lineIds, shipGroup?.lineIds, 'only the shipped group\'s lines');
     const ready = s2(order, shipped.instance, event('weft.order.ready_for_pickup.v1', order.id, { orderId: order.id, fulfilmentGroupId: pickupGroup?.id }));
@@ -250,7 +257,7 @@ describe('order-to-cash v2: stock first', () => {
     const validated = p2(captured.instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
     const inErp = p2(validated.instance, result('weft.command.delivered.v1', order, 'weft-inventory', 'reserveOrder', { status: 'reserved' }));
     const released = p2(inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
-    const shipped = p2(released.instance, event('weft.shipment.dispatched.v1', 'shp_p', { orderId: order.id, fulfilmentGroupId: order.fulfilmentGroups[0]?.id }));
+    const shipped = p2(released.instance, dispatch(order, order.fulfilmentGroups[0]?.id));
     assert.equal(shipped.instance.state, 'invoicing');
     const invoiced = p2(shipped.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }));
     assert.deepEqual([invoiced.instance.state, commandsOf(invoiced)], ['capturing', ['shop.capturePayment']]);
@@ -268,5 +275,32 @@ describe('order-to-cash v2: stock first', () => {
 
     const plain = step(order, shipped.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }), v2);
     assert.equal(plain.instance.state, 'completed', 'without capture or payment recording, invoiced is done');
+  });
+
+  it('waits for the rest of a group that shipped short, then asks a person: wait again, or cancel the rest and bill what shipped', () => {
+    const ships = germanWebOrder.fulfilmentGroups.filter((g) => g.kind === 'ship');
+    const group = ships[0]?.id as string;
+    // Three jackets ordered (the process counts units, not money).
+    const order: Order = { ...germanWebOrder, fulfilmentGroups: ships, lines: germanWebOrder.lines.filter((l) => l.fulfilmentGroupId === group).map((l) => ({ ...l, quantity: 3 })) };
+    const line = order.lines[0] as Order['lines'][number];
+    const inErp = s2(order, reserving(order).instance, reserveResult(order, 'reserved'));
+    const released = s2(order, inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    const part = s2(order, released.instance, dispatch(order, group, { [line.id]: 1 }));
+    assert.deepEqual([part.instance.state, part.unit.timers?.[0]?.dueAt, commandsOf(part)], ['partially_shipped', '2026-11-24T12:00:00.000Z', ['weft-inventory.releaseOrder']]);
+    const timer = { kind: 'timer' as const, id: part.unit.timers?.[0]?.id as string, name: 'short_shipment', firedAt: now, payload: null };
+
+    const rest = s2(order, part.instance, dispatch(order, group, Object.fromEntries(order.lines.map((l) => [l.id, l.id === line.id ? line.quantity - 1 : 0]))));
+    assert.deepEqual([rest.instance.state, rest.unit.cancelTimers?.length, commandsOf(rest)], ['invoicing', 1, ['weft-inventory.releaseOrder', 'erp.invoiceSalesOrder']], 'the rest followed in a second parcel: no one is asked');
+
+    const asked = s2(order, part.instance, timer);
+    assert.deepEqual([asked.unit.tasks?.[0]?.kind, asked.unit.tasks?.[0]?.options], ['short_shipment', ['wait_for_rest', 'cancel_rest']]);
+    assert.match(asked.unit.tasks?.[0]?.title ?? '', new RegExp(`${line.quantity - 1} × ${line.sku} not shipped`));
+    const decide = (decision: string) => s2(order, asked.instance, { kind: 'task', id: 'tsk_r', taskKind: 'short_shipment', decision, note: undefined, resolvedAt: now, data: null });
+    const waiting = decide('wait_for_rest');
+    assert.deepEqual([waiting.instance.state, waiting.unit.timers?.length], ['partially_shipped', 1], 'backordered: another window');
+    const cancelled = decide('cancel_rest');
+    assert.deepEqual([cancelled.instance.state, eventsOf(cancelled), commandsOf(cancelled)], ['invoicing', ['weft.order.line_cancelled.v1'], ['erp.invoiceSalesOrder']]);
+    assert.deepEqual(cancelled.unit.events?.[0]?.data, { orderId: order.id, lineId: line.id, quantity: line.quantity - 1, reason: 'out_of_stock', occurredAt: now });
+    assert.equal(envelopeOf<OrderToCashData>(cancelled.instance).data.order.lines.find((l) => l.id === line.id)?.cancelledQuantity, line.quantity - 1);
   });
 });

@@ -39,6 +39,8 @@ export interface OrderToCashSettings {
   capturePayments?: boolean;
   /** v2: once paid, record the payment against the invoice in the ERP (its recordPayment action): the cash side of the books. */
   recordPayments?: boolean;
+  /** v2: how long the rest of a group that shipped short may take to follow before a person is asked, in hours (default 24). */
+  shortShipmentWaitHours?: number;
 }
 
 /** What the process keeps of an order. */
@@ -54,6 +56,12 @@ export interface OrderToCashData {
   shipped: boolean;
   /** Where the lines were reserved, as the inventory answered (v2): where they are fulfilled from. */
   allocation?: { lineId: string; sku: string; locationId: string; quantity: number }[];
+  /** Units shipped per order line so far (v2). */
+  shippedUnits?: Record<string, number>;
+  /** Ship groups that shipped short: their rest has not followed yet (v2). */
+  shortGroups?: string[];
+  /** The units the last step cancelled for want of stock, per line (v2; actions see the data after the step). */
+  cancelledShort?: { lineId: string; sku: string; missing: number }[];
 }
 
 /** The states, in the order an order usually passes them. */
@@ -221,6 +229,93 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       { from: 'posting_failed', on: 'task:posting_refused', to: 'posting_failed', note: 'waiting for the dead letter to be replayed' },
     ];
   }
+  const shortWaitMs = (settings.shortShipmentWaitHours ?? 24) * 3_600_000;
+  /** Units per line once this shipment is counted. */
+  const shippedWith = (ctx: Ctx): Record<string, number> => {
+    const units = { ...(ctx.data.shippedUnits ?? {}) };
+    const lines = (eventData(ctx.input).lines ?? []) as { orderLineId: string; quantity: number }[];
+    for (const line of lines) units[line.orderLineId] = (units[line.orderLineId] ?? 0) + line.quantity;
+    return units;
+  };
+  /** Lines of a group with units not shipped (nor cancelled), and how many. */
+  const shortOf = (data: OrderToCashData, group: string, units: Record<string, number>): { lineId: string; sku: string; missing: number }[] =>
+    data.order.lines
+      .filter((line) => line.fulfilmentGroupId === group)
+      .map((line) => ({ lineId: line.id, sku: line.sku, missing: line.quantity - (line.cancelledQuantity ?? 0) - (units[line.id] ?? 0) }))
+      .filter((line) => line.missing > 0);
+  const dispatchedGroup = (ctx: Ctx): string => String(eventData(ctx.input).fulfilmentGroupId ?? '');
+  /** Where an order goes once no ship group waits: pick-ups, or the invoice. */
+  const afterShipping = (data: OrderToCashData): string => (data.toShip.length > 0 ? 'partially_shipped' : data.toCollect.length > 0 ? 'awaiting_pickup' : 'invoicing');
+  /** Version 2's shipment rows: units counted per line; a group shipped short waits for its rest, then asks a person. */
+  function shipmentRows(): Transition<OrderToCashData>[] {
+    const short = (ctx: Ctx): boolean => shortOf(ctx.data, dispatchedGroup(ctx), shippedWith(ctx)).length > 0;
+    const whatIsShort = (data: OrderToCashData) => (data.shortGroups ?? []).flatMap((group) => shortOf(data, group, data.shippedUnits ?? {}));
+    return [
+      {
+        from: ['released', 'partially_shipped'],
+        on: 'weft.shipment.dispatched.v1',
+        when: short,
+        to: 'partially_shipped',
+        data: (ctx) => ({ ...ctx.data, shipped: true, shippedUnits: shippedWith(ctx), shortGroups: [...new Set([...(ctx.data.shortGroups ?? []), dispatchedGroup(ctx)])] }),
+        // The rest may follow in another parcel (the warehouse split it): a person is asked only if it does not.
+        actions: (ctx) => [{ kind: 'forgetCompensations' }, ...releaseGroups(ctx, [dispatchedGroup(ctx)]), { kind: 'timer', name: 'short_shipment', dueAt: new Date(Date.parse(ctx.now) + shortWaitMs).toISOString() }],
+        note: 'part of a group shipped: the rest may follow',
+      },
+      {
+        from: ['released', 'partially_shipped'],
+        on: 'weft.shipment.dispatched.v1',
+        to: (ctx) => afterShipping({ ...ctx.data, toShip: ctx.data.toShip.filter((group) => group !== dispatchedGroup(ctx)) }),
+        data: (ctx) => ({
+          ...ctx.data,
+          shipped: true,
+          shippedUnits: shippedWith(ctx),
+          toShip: ctx.data.toShip.filter((group) => group !== dispatchedGroup(ctx)),
+          shortGroups: (ctx.data.shortGroups ?? []).filter((group) => group !== dispatchedGroup(ctx)),
+        }),
+        actions: (ctx) => [
+          { kind: 'forgetCompensations' },
+          ...releaseGroups(ctx, [dispatchedGroup(ctx)]),
+          ...((ctx.data.shortGroups ?? []).length === 0 ? [{ kind: 'cancelTimer', name: 'short_shipment' } as const] : []),
+          ...(afterShipping(ctx.data) === 'invoicing' ? invoice(ctx) : []),
+        ],
+        note: 'shipped',
+      },
+      {
+        from: 'partially_shipped',
+        on: 'timer:short_shipment',
+        when: (ctx) => whatIsShort(ctx.data).length > 0,
+        to: 'partially_shipped',
+        actions: (ctx) => [
+          {
+            kind: 'task',
+            taskKind: 'short_shipment',
+            title: `Order ${ctx.data.order.orderNumber}: ${whatIsShort(ctx.data).map((line) => `${line.missing} × ${line.sku}`).join(', ')} not shipped`.slice(0, 300),
+            options: ['wait_for_rest', 'cancel_rest'],
+            data: { lines: whatIsShort(ctx.data) },
+          },
+        ],
+        note: 'the rest did not follow: a person decides',
+      },
+      { from: 'partially_shipped', on: 'task:short_shipment', when: (ctx) => decided('wait_for_rest')(ctx) && whatIsShort(ctx.data).length > 0, to: 'partially_shipped', actions: (ctx) => [{ kind: 'timer', name: 'short_shipment', dueAt: new Date(Date.parse(ctx.now) + shortWaitMs).toISOString() }], note: 'backordered: wait for the rest again' },
+      {
+        from: 'partially_shipped',
+        on: 'task:short_shipment',
+        when: (ctx) => decided('cancel_rest')(ctx) && whatIsShort(ctx.data).length > 0,
+        to: (ctx) => afterShipping({ ...ctx.data, toShip: ctx.data.toShip.filter((group) => !(ctx.data.shortGroups ?? []).includes(group)) }),
+        data: (ctx) => {
+          const missing = new Map(whatIsShort(ctx.data).map((line) => [line.lineId, line.missing]));
+          const lines = ctx.data.order.lines.map((line) => (missing.has(line.id) ? { ...line, cancelledQuantity: (line.cancelledQuantity ?? 0) + (missing.get(line.id) as number) } : line));
+          return { ...ctx.data, order: { ...ctx.data.order, lines }, toShip: ctx.data.toShip.filter((group) => !(ctx.data.shortGroups ?? []).includes(group)), shortGroups: [], cancelledShort: whatIsShort(ctx.data) };
+        },
+        actions: (ctx) => [
+          ...(ctx.data.cancelledShort ?? []).map((line): ProcessAction => ({ kind: 'emit', type: 'weft.order.line_cancelled.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, lineId: line.lineId, quantity: line.missing, reason: 'out_of_stock', occurredAt: ctx.now } })),
+          ...(afterShipping(ctx.data) === 'invoicing' ? invoice(ctx) : []),
+        ],
+        note: 'the rest is cancelled: bill what shipped',
+      },
+      { from: 'partially_shipped', on: 'task:short_shipment', to: 'partially_shipped', note: 'nothing short any more' },
+    ];
+  }
   const decided = (decision: string) => (ctx: Ctx): boolean => ctx.input.kind === 'task' && ctx.input.decision === decision;
   /** Version 2's rows: reserving, and what a shortfall leads to. */
   function stockRows(): Transition<OrderToCashData>[] {
@@ -329,6 +424,7 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       { from: 'release_failed', on: 'weft.command.delivered.v1', when: (ctx) => warehouse !== undefined && delivered(warehouse, 'releaseOrder')(ctx), to: 'released', note: 'the replayed release went through' },
       { from: 'release_failed', on: 'task:release_refused', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'cancel', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', 'the warehouse refused it'), note: 'cancelled by a person' },
       { from: 'release_failed', on: 'task:release_refused', to: 'release_failed', note: 'waiting for the dead letter to be replayed' },
+      ...(reserves ? shipmentRows() : []),
       {
         from: ['released', 'partially_shipped'],
         on: 'weft.shipment.dispatched.v1',
