@@ -5,6 +5,7 @@ import { adjustInventoryAction } from './outbound/inventory-adjustment.action.ts
 import { upsertInventoryItemsAction } from './outbound/inventory-item.action.ts';
 import { upsertSalesOrderAction } from './outbound/sales-order.action.ts';
 import { closeSalesOrderAction } from './outbound/close-sales-order.action.ts';
+import { recordPaymentAction } from './outbound/customer-payment.action.ts';
 import { authorizeReturnAction, cashRefundAction, fulfilSalesOrderAction, invoiceSalesOrderAction } from './outbound/transactions.action.ts';
 
 // The NetSuite actions by name, with what each writes: the manifest and the target are built from
@@ -23,6 +24,7 @@ export const ACTIONS: Readonly<Record<string, ActionEntry>> = {
   closeSalesOrder: { writes: 'order', build: closeSalesOrderAction },
   fulfilSalesOrder: { writes: 'shipment', build: fulfilSalesOrderAction },
   invoiceSalesOrder: { writes: 'invoice', build: invoiceSalesOrderAction },
+  recordPayment: { writes: 'payment', build: recordPaymentAction },
   authorizeReturn: { writes: 'return', build: authorizeReturnAction },
   recordCashRefund: { writes: 'refund', build: cashRefundAction },
   adjustInventory: { writes: 'inventory', build: adjustInventoryAction },

@@ -21,7 +21,7 @@ export const netsuiteManifest: ConnectorManifest = {
   displayName: 'Oracle NetSuite (SuiteTalk REST web services, record v1 + SuiteQL)',
   systemType: 'erp',
   reads: ['shipment', 'invoice'],
-  writes: ['customer', 'product', 'order', 'shipment', 'invoice', 'return', 'refund', 'inventory'],
+  writes: ['customer', 'product', 'order', 'shipment', 'invoice', 'payment', 'return', 'refund', 'inventory'],
   auth: { method: 'Token-based authentication: OAuth 1.0a, HMAC-SHA256, realm = account id' },
   settings: NetSuiteSettings,
   // NetSuite governs concurrency per account, not a request rate; 5 is a standard account's limit.

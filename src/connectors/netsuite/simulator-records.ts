@@ -1,7 +1,9 @@
 // The simulated NetSuite account's records: internal ids from one counter, external ids unique per
 // record type (as NetSuite enforces), the eid upsert, the transforms the connector uses with their
-// totals, and the SuiteQL query shapes the connector sends. No SQL engine: each query shape the
-// connector emits is matched by a pattern, anything else is a 400 like a query NetSuite cannot parse.
+// totals (a customer payment transformed from an invoice applies to it and leaves it Paid In Full
+// once nothing is due), and the SuiteQL query shapes the connector sends. No SQL engine: each query
+// shape the connector emits is matched by a pattern, anything else is a 400 like a query NetSuite
+// cannot parse.
 
 /** A stored record: REST field names, sublists as `{ items: [...] }`. */
 export type SimRecord = Record<string, unknown> & { id: string; lastModifiedMs: number };
@@ -20,10 +22,15 @@ export class SimFailure extends Error {
 }
 
 /** Record types whose instances are transactions (SuiteQL's `transaction` table). */
-export const TRANSACTION_TYPES: ReadonlySet<string> = new Set(['salesOrder', 'itemFulfillment', 'invoice', 'returnAuthorization', 'cashRefund', 'inventoryAdjustment']);
+export const TRANSACTION_TYPES: ReadonlySet<string> = new Set(['salesOrder', 'itemFulfillment', 'invoice', 'returnAuthorization', 'cashRefund', 'inventoryAdjustment', 'customerPayment']);
+// Transactions without an item sublist or item totals.
+const LINELESS: ReadonlySet<string> = new Set(['inventoryAdjustment', 'customerPayment']);
 const KNOWN_TYPES = new Set([...TRANSACTION_TYPES, 'customer', 'inventoryItem']);
-const TRANSFORMS = new Set(['salesOrder>itemFulfillment', 'salesOrder>invoice', 'salesOrder>returnAuthorization', 'returnAuthorization>cashRefund']);
-const TRAN_PREFIX: Readonly<Record<string, string>> = { salesOrder: 'SO', itemFulfillment: 'IF', invoice: 'INV', returnAuthorization: 'RMA', cashRefund: 'CR', inventoryAdjustment: 'ADJ' };
+const TRANSFORMS = new Set(['salesOrder>itemFulfillment', 'salesOrder>invoice', 'salesOrder>returnAuthorization', 'returnAuthorization>cashRefund', 'invoice>customerPayment']);
+const TRAN_PREFIX: Readonly<Record<string, string>> = { salesOrder: 'SO', itemFulfillment: 'IF', invoice: 'INV', returnAuthorization: 'RMA', cashRefund: 'CR', inventoryAdjustment: 'ADJ', customerPayment: 'PYMT' };
+// An invoice's status as REST shows it (the invoice mapping reads id B as paid).
+const OPEN = { id: 'A', refName: 'Open' };
+const PAID_IN_FULL = { id: 'B', refName: 'Paid In Full' };
 // SuiteQL's transaction.recordtype values of the REST record types.
 const RECORD_TYPE_SQL: Readonly<Record<string, string>> = { itemFulfillment: 'itemfulfillment', invoice: 'invoice', salesOrder: 'salesorder' };
 
@@ -90,15 +97,50 @@ export function createRecordStore(now: () => number) {
     Object.assign(record, { subtotal: money(subtotal), discountTotal: money(discount), shippingCost: money(shipping), taxTotal: '0.00', total: money(subtotal + discount + shipping) });
   }
 
+  // What an invoice has due follows from its total and what payments applied to it.
+  function balance(invoice: Record<string, unknown>): void {
+    const paid = invoice.amountPaid === undefined ? 0 : cents(invoice.amountPaid, 'amountPaid');
+    const remaining = cents(invoice.total, 'total') - paid;
+    Object.assign(invoice, { amountPaid: money(paid), amountRemaining: money(remaining), status: remaining <= 0 ? PAID_IN_FULL : OPEN });
+  }
+
+  /**
+   * The fields of a customer payment transformed from `invoice`: `payment` is required, and the
+   * invoice's line of the `apply` sublist takes the amount given for it, or as much of the payment
+   * as the invoice has due. Applying more than is due, or than was paid, is refused as NetSuite
+   * does; so is a payment of an invoice with nothing due. Returns the amount applied.
+   */
+  function paymentFrom(invoice: SimRecord, body: Record<string, unknown>): { fields: Record<string, unknown>; applied: number } {
+    const due = cents(invoice.amountRemaining ?? invoice.total, 'amountRemaining');
+    if (due <= 0) throw new SimFailure(400, 'USER_ERROR', `Invoice #${String(invoice.tranId)} is paid in full; there is nothing due to apply a payment to.`);
+    if (body.payment === undefined) throw new SimFailure(400, 'USER_ERROR', 'Please enter value(s) for: Payment Amount', 'payment');
+    const payment = cents(body.payment, 'payment');
+    if (payment <= 0) throw new SimFailure(400, 'INVALID_CONTENT', `Invalid Field Value ${JSON.stringify(body.payment)} for the following field: payment`, 'payment');
+    const given = ((body.apply as { items?: unknown } | undefined)?.items ?? []) as Record<string, unknown>[];
+    if (!Array.isArray(given)) throw new SimFailure(400, 'INVALID_CONTENT', 'The apply sublist must be {items: [...]}.', 'apply');
+    const other = given.find((line) => (line.doc as { id?: unknown } | undefined)?.id !== invoice.id);
+    if (other !== undefined) throw new SimFailure(400, 'USER_ERROR', `The simulator applies a payment transformed from invoice ${invoice.id} to that invoice only, not ${JSON.stringify((other.doc as { id?: unknown } | undefined)?.id ?? null)}.`, 'apply.items.doc');
+    const line = given[0];
+    const applied = line?.apply === false ? 0 : line?.amount === undefined ? Math.min(payment, due) : cents(line.amount, 'apply.items.amount');
+    if (applied > due) throw new SimFailure(400, 'USER_ERROR', `You can not apply ${money(applied)} to invoice #${String(invoice.tranId)}: only ${money(due)} is due.`, 'apply.items.amount');
+    if (applied > payment) throw new SimFailure(400, 'USER_ERROR', `The amount applied (${money(applied)}) exceeds the payment (${money(payment)}).`, 'apply.items.amount');
+    const { apply: _apply, ...rest } = body;
+    const items = applied === 0 ? [] : [{ line: 1, apply: true, doc: { id: invoice.id, refName: `Invoice #${String(invoice.tranId)}` }, type: 'Invoice', refNum: invoice.tranId, total: invoice.total, due: money(due), amount: money(applied) }];
+    const fields = { ...rest, customer: invoice.entity, currency: invoice.currency, payment: money(payment), total: money(payment), applied: money(applied), unapplied: money(payment - applied), apply: { items } };
+    return { fields, applied };
+  }
+
   function save(type: string, fields: Record<string, unknown>, existing: SimRecord | undefined): SimRecord {
     const record = { ...fields } as SimRecord;
     if (type === 'salesOrder' || type === 'invoice' || type === 'returnAuthorization' || type === 'cashRefund') {
       record.entity = requireRef('customer', record.entity, 'entity');
       if (record.discountRate !== undefined) requireRef('inventoryItem', record.discountItem, 'discountItem');
     }
+    if (type === 'customerPayment') record.customer = requireRef('customer', record.customer, 'customer');
     if (TRANSACTION_TYPES.has(type)) {
-      if (type !== 'inventoryAdjustment') record.item = { items: normaliseLines(linesOf(record)) };
-      if (type !== 'itemFulfillment' && type !== 'inventoryAdjustment') withTotals(record);
+      if (!LINELESS.has(type)) record.item = { items: normaliseLines(linesOf(record)) };
+      if (type !== 'itemFulfillment' && !LINELESS.has(type)) withTotals(record);
+      if (type === 'invoice') balance(record);
       const number = (tranNumbers.get(type) ?? 0) + (existing === undefined ? 1 : 0);
       tranNumbers.set(type, number);
       record.tranId = existing?.tranId ?? `${TRAN_PREFIX[type] ?? 'T'}${String(number).padStart(5, '0')}`;
@@ -160,6 +202,15 @@ export function createRecordStore(now: () => number) {
       if (source === undefined) throw new SimFailure(404, 'NONEXISTENT_ID', `The record instance does not exist. Provide a valid record instance ID.`);
       if (typeof body.externalId === 'string' && byExternalId(toType, body.externalId) !== undefined) {
         throw new SimFailure(400, 'USER_ERROR', `A record with the external ID ${body.externalId} already exists.`, 'externalId');
+      }
+      if (toType === 'customerPayment') {
+        const { fields, applied } = paymentFrom(source, body);
+        const payment = save(toType, fields, undefined);
+        // Applying a payment changes the invoice (amount paid, status), so it shows as modified.
+        source.amountPaid = money(cents(source.amountPaid ?? '0.00', 'amountPaid') + applied);
+        balance(source);
+        source.lastModifiedMs = now();
+        return payment;
       }
       const sourceLines = linesOf(source);
       const given = linesOf(body);

@@ -128,6 +128,78 @@ test('invoiceSalesOrder bills the order once and the invoice total is the order 
   assert.equal(invoices[0]?.total, sim.records('salesOrder')[0]?.total);
 });
 
+const orderIdOf = () => (exampleEvent('weft.order.captured.v1').data as { id: string }).id;
+const payment = (amount: number) => command('recordPayment', 'weft.order.payment_captured.v1', { orderId: orderIdOf(), amount: { amount, currency: 'EUR' } });
+async function invoicedOrder(): Promise<void> {
+  await seedCatalogue();
+  await run(target, command('upsertSalesOrder', 'weft.order.captured.v1'));
+  await run(target, command('invoiceSalesOrder', 'weft.order.completed.v1', { orderId: orderIdOf() }));
+}
+
+test('recordPayment applies the payment to the order\'s invoice once: a retry finds it, and the invoice is Paid In Full', async () => {
+  await invoicedOrder();
+  const [invoice] = sim.records('invoice');
+  assert.deepEqual([invoice?.total, invoice?.amountRemaining, invoice?.status], ['156.92', '156.92', { id: 'A', refName: 'Open' }]);
+  const first = await run(target, payment(15692));
+  const again = await run(target, payment(15692));
+  assert.equal(first.status, 'created');
+  assert.deepEqual([again.status, again.targetId], ['already_exists', first.targetId]);
+  const [record, ...more] = sim.records('customerPayment');
+  assert.equal(more.length, 0);
+  assert.equal(record?.id, first.targetId);
+  assert.equal(record?.externalId, `${orderIdOf()}-payment`);
+  assert.deepEqual([record?.payment, record?.applied, record?.unapplied], ['156.92', '156.92', '0.00']);
+  assert.deepEqual((record?.customer as { id: string }).id, (invoice?.entity as { id: string }).id);
+  assert.deepEqual((record?.apply as { items: { doc: { id: string }; amount: string }[] }).items.map((line) => [line.doc.id, line.amount]), [[invoice?.id, '156.92']]);
+  const paid = sim.records('invoice')[0];
+  assert.deepEqual([paid?.amountPaid, paid?.amountRemaining, paid?.status], ['156.92', '0.00', { id: 'B', refName: 'Paid In Full' }]);
+});
+
+test('recordPayment before the invoice exists is retryable and creates nothing; a part payment leaves the invoice open with the rest due', async () => {
+  await seedCatalogue();
+  await run(target, command('upsertSalesOrder', 'weft.order.captured.v1'));
+  await assert.rejects(run(target, payment(10000)), (error: unknown) => {
+    assert.ok(error instanceof TargetError);
+    assert.deepEqual([error.code, error.retryable, error.retryAfterSeconds], ['target_rejected', true, 60]);
+    assert.match(error.message, /no invoice with external id ord_\w+-invoice yet/);
+    return true;
+  });
+  assert.equal(sim.records('customerPayment').length, 0);
+  await run(target, command('invoiceSalesOrder', 'weft.order.completed.v1', { orderId: orderIdOf() }));
+  assert.equal((await run(target, payment(10000))).status, 'created');
+  const invoice = sim.records('invoice')[0];
+  assert.deepEqual([invoice?.amountPaid, invoice?.amountRemaining, invoice?.status], ['100.00', '56.92', { id: 'A', refName: 'Open' }]);
+});
+
+test('recordPayment applies no more than the invoice has due (the rest stays unapplied); an invoice paid in NetSuite is already_paid', async () => {
+  await invoicedOrder();
+  await run(target, payment(20000));
+  const [record] = sim.records('customerPayment');
+  assert.deepEqual([record?.payment, record?.applied, record?.unapplied], ['200.00', '156.92', '43.08']);
+  assert.deepEqual(sim.records('invoice')[0]?.status, { id: 'B', refName: 'Paid In Full' });
+  // Paid by hand: the invoice has nothing due, and there is no payment of Weft's to find.
+  await fetch(`${sim.url}/_sim/reset`, { method: 'POST' });
+  sim.seed('inventoryItem', { itemId: 'DISCOUNT', externalId: 'discount' });
+  await invoicedOrder();
+  const invoice = sim.records('invoice')[0] as Record<string, unknown>;
+  Object.assign(invoice, { amountPaid: invoice.total, amountRemaining: '0.00', status: { id: 'B', refName: 'Paid In Full' } });
+  const result = await run(target, payment(15692));
+  assert.deepEqual([result.status, result.targetId], ['already_paid', invoice.id]);
+  assert.equal(sim.records('customerPayment').length, 0);
+});
+
+test('the recordPayment preview shows the look-ups and the transform in decimals, and sends nothing', async () => {
+  const before = sim.requests();
+  const previews = await (target.actions.recordPayment as NonNullable<DeliveryTarget['actions'][string]>).preview(payment(15692));
+  assert.equal(sim.requests(), before);
+  assert.deepEqual(previews.map((p) => `${p.method} ${decodeURIComponent(new URL(p.url).pathname)}`), [
+    'POST /services/rest/query/v1/suiteql',
+    `GET /services/rest/record/v1/invoice/eid:${orderIdOf()}-invoice`,
+    `POST /services/rest/record/v1/invoice/<internal id of invoice ${orderIdOf()}-invoice>/!transform/customerPayment`,
+  ]);
+  assert.deepEqual((JSON.parse(previews[2]?.body ?? '{}') as { payment: string }).payment, '156.92');
+});
+
 test('authorizeReturn and recordCashRefund chain by external ids: one RMA, one cash refund, retries find them', async () => {
   await seedCatalogue();
   await run(target, command('upsertSalesOrder', 'weft.order.captured.v1'));

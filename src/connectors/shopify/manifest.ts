@@ -10,7 +10,7 @@ export const shopifyManifest: ConnectorManifest = {
   displayName: `Shopify (Admin GraphQL API ${DEFAULT_API_VERSION})`,
   systemType: 'storefront',
   reads: ['order', 'refund', 'customer', 'inventory', 'shipment'],
-  writes: ['inventory', 'fulfilment', 'order'],
+  writes: ['inventory', 'fulfilment', 'order', 'payment'],
   auth: { method: 'Admin API access token of a custom app (X-Shopify-Access-Token)', webhooks: 'base64 HMAC-SHA256 of the raw body with the app\'s client secret (X-Shopify-Hmac-Sha256); no timestamp, deduplicated by X-Shopify-Webhook-Id' },
   settings: { target: ShopifyTargetSettings, source: ShopifySourceSettings },
   rateLimit: DEFAULT_RATE_LIMIT,
@@ -22,5 +22,6 @@ export const shopifyManifest: ConnectorManifest = {
     createFulfillment: { description: 'Creates a fulfilment with tracking through the order\'s fulfillment orders', writes: 'fulfilment', idempotency: 'lookup', priority: 'urgent' },
     tagOrder: { description: 'Tags the Shopify order with its Weft order id (tagsAdd)', writes: 'order', idempotency: 'natural', priority: 'normal' },
     noteOrder: { description: 'Sets the order note to where the order stands in Weft (orderUpdate): holds, lifted holds, cancellations', writes: 'order', idempotency: 'natural', priority: 'normal' },
+    capturePayment: { description: 'Captures the order\'s authorised payment (orderCapture on its authorization transaction); transactions read first, a capture of the same amount is already_captured', writes: 'payment', idempotency: 'lookup', priority: 'urgent' },
   },
 };

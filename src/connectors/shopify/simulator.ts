@@ -1,11 +1,13 @@
 // A local stand-in for one Shopify shop, for tests and the demo: the Admin GraphQL endpoint for the
 // operations this connector sends (matched by operation name, answered in Shopify's shapes), the
 // access-token check, the cost-based leaky bucket with Shopify's THROTTLED answer, @idempotent keys
-// on inventorySetQuantities, in-memory inventory levels, orders, fulfillment orders, fulfilments and
-// tags; and the webhook side: signed X-Shopify-* deliveries of raw bodies whose ids keep all digits.
+// on inventorySetQuantities, in-memory inventory levels, orders, fulfillment orders, fulfilments,
+// tags and payment transactions with orderCapture (simulator-payments.ts); and the webhook side:
+// signed X-Shopify-* deliveries of raw bodies whose ids keep all digits.
 
 import { randomUUID } from 'node:crypto';
 import { jsonBody, startSimulator, type SimRequest, type SimResponse, type Simulator } from '../sdk/index.ts';
+import { captureOn, openingPayments, transactionNode, type SimFinancialStatus, type SimPayments } from './simulator-payments.ts';
 import { shopifySignature } from './webhooks.ts';
 
 /** Options of the Shopify simulator; every field has a default. */
@@ -38,6 +40,8 @@ export interface SimOrderInput {
   shippingCode?: string;
   /** Ship-to address (default a Berlin address). */
   address?: SimAddress;
+  /** `paid` (default): a sale transaction of the total; `authorized`: an authorization to capture later. */
+  financialStatus?: SimFinancialStatus;
 }
 
 /** A postal address as a checkout takes it. */
@@ -94,12 +98,13 @@ interface SimOrder {
   tags: Set<string>;
   fulfillmentOrders: { id: string; locationId: string; status: string; lines: FoLine[] }[];
   fulfillments: { id: string; trackingNumbers: string[]; lines: { id: string; quantity: number }[] }[];
+  payments: SimPayments;
 }
 
 /** The simulator's records. */
 export interface ShopifyState {
   levels: { inventoryItemId: string; sku: string; locationId: string; available: number }[];
-  orders: { id: string; name: string; note: string | null; tags: string[]; fulfillments: SimOrder['fulfillments'] }[];
+  orders: { id: string; name: string; note: string | null; tags: string[]; fulfillments: SimOrder['fulfillments']; financialStatus: string; transactions: SimPayments['transactions'] }[];
   idempotencyKeys: number;
   bucket: { currentlyAvailable: number; maximumAvailable: number };
 }
@@ -107,7 +112,7 @@ export interface ShopifyState {
 // Ids in Shopify's range (> 2^53), so every consumer must keep them exact.
 const ID_BASE = 820982911946154508n;
 const ID_KEYS = new Set(['id', 'order_id', 'customer_id', 'line_item_id', 'product_id', 'variant_id', 'location_id', 'inventory_item_id']);
-const COSTS: Record<string, number> = { WeftFindInventoryItem: 4, WeftInventoryItemSku: 2, WeftSetInventory: 10, WeftFindOrder: 60, WeftCreateFulfillment: 10, WeftTagOrder: 10, WeftNoteOrder: 10 };
+const COSTS: Record<string, number> = { WeftFindInventoryItem: 4, WeftInventoryItemSku: 2, WeftSetInventory: 10, WeftFindOrder: 60, WeftCreateFulfillment: 10, WeftTagOrder: 10, WeftNoteOrder: 10, WeftOrderPayments: 12, WeftFindOrderPayments: 60, WeftCapturePayment: 10 };
 
 /** JSON as Shopify writes it: numeric ids held as digit strings are written as numbers, every digit kept. */
 export function shopifyJson(value: unknown): string {
@@ -221,6 +226,8 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
     };
   }
 
+  const paymentsNode = (order: SimOrder) => ({ id: `gid://shopify/Order/${order.id}`, displayFinancialStatus: order.payments.financialStatus, transactions: order.payments.transactions.map(transactionNode) });
+
   function createFulfillment(variables: Record<string, unknown>): unknown {
     const input = (variables.fulfillment ?? {}) as { lineItemsByFulfillmentOrder?: { fulfillmentOrderId: string; fulfillmentOrderLineItems?: { id: string; quantity: number }[] }[]; trackingInfo?: { numbers?: string[]; number?: string } };
     const fail = (message: string, field: string[]) => ({ data: { fulfillmentCreate: { fulfillment: null, userErrors: userErrors(field, message) } } });
@@ -273,6 +280,20 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         if (order === undefined) return { data: { tagsAdd: { node: null, userErrors: userErrors(['id'], 'Order does not exist') } } };
         for (const tag of (variables.tags as string[] | undefined) ?? []) order.tags.add(tag);
         return { data: { tagsAdd: { node: { id: `gid://shopify/Order/${order.id}` }, userErrors: [] } } };
+      }
+      case 'WeftOrderPayments': {
+        const order = orders.get(numeric(variables.id));
+        return { data: { order: order === undefined ? null : paymentsNode(order) } };
+      }
+      case 'WeftFindOrderPayments': {
+        const tag = /^tag:"?(.*?)"?$/.exec(String(variables.query ?? ''))?.[1] ?? '';
+        return { data: { orders: { nodes: [...orders.values()].filter((o) => o.tags.has(tag)).map(paymentsNode) } } };
+      }
+      case 'WeftCapturePayment': {
+        const input = (variables.input ?? {}) as { id?: unknown };
+        const order = orders.get(numeric(input.id));
+        if (order === undefined) return { data: { orderCapture: { transaction: null, userErrors: userErrors(['input', 'id'], 'Order does not exist') } } };
+        return { data: { orderCapture: captureOn(order.payments, variables.input as Record<string, unknown>, nextId) } };
       }
       case 'WeftNoteOrder': {
         const input = (variables.input ?? {}) as { id?: unknown; note?: unknown };
@@ -327,7 +348,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         const [inventoryItemId, locationId] = key.split('|') as [string, string];
         return { inventoryItemId, sku: items.get(inventoryItemId)?.sku ?? '', locationId, available };
       }),
-      orders: [...orders.values()].map((o) => ({ id: o.id, name: o.name, note: o.note, tags: [...o.tags], fulfillments: o.fulfillments })),
+      orders: [...orders.values()].map((o) => ({ id: o.id, name: o.name, note: o.note, tags: [...o.tags], fulfillments: o.fulfillments, financialStatus: o.payments.financialStatus, transactions: o.payments.transactions })),
       idempotencyKeys: idempotency.size,
       bucket: { currentlyAvailable: Math.floor(leak()), maximumAvailable: limits.maximumAvailable },
     };
@@ -425,7 +446,9 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       const shipping = input.shippingPrice ?? '0.00';
       const subtotalCents = input.lines.reduce((sum, line) => sum + cents(line.price) * line.quantity, 0);
       const subtotal = (subtotalCents / 100).toFixed(2);
-      const total = ((subtotalCents + cents(shipping)) / 100).toFixed(2);
+      const totalCents = subtotalCents + cents(shipping);
+      const total = (totalCents / 100).toFixed(2);
+      const financialStatus = input.financialStatus ?? 'paid';
       const address = shopifyAddress(input.address ?? DEFAULT_ADDRESS);
       const shippingCode = input.shippingCode ?? 'Standard';
       const email = input.customer?.email ?? input.email ?? 'guest@example.com';
@@ -441,7 +464,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         updated_at: at,
         currency,
         presentment_currency: currency,
-        financial_status: 'paid',
+        financial_status: financialStatus,
         fulfillment_status: null,
         cancelled_at: null,
         cancel_reason: null,
@@ -456,7 +479,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         total_shipping_price_set: { shop_money: { amount: shipping, currency_code: currency }, presentment_money: { amount: shipping, currency_code: currency } },
         total_discounts: '0.00',
         total_tax: '0.00',
-        total_outstanding: '0.00',
+        total_outstanding: financialStatus === 'paid' ? '0.00' : total,
         current_total_price: total,
         payment_gateway_names: ['shopify_payments'],
         customer_locale: 'en',
@@ -478,6 +501,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         tags: new Set(),
         fulfillmentOrders: [{ id: nextId(), locationId, status: 'OPEN', lines: lineItems.map((line) => ({ id: nextId(), lineItemId: line.id, sku: line.sku, remaining: line.quantity })) }],
         fulfillments: [],
+        payments: openingPayments(nextId(), currency, totalCents, financialStatus),
       });
       const deliveries = [];
       for (const url of subscriptions.get('orders/create') ?? []) deliveries.push({ url, status: (await sendWebhook(url, 'orders/create', order)).status });

@@ -10,6 +10,7 @@ import { createShopifyClient } from '../client.ts';
 import { createShopifyTarget } from '../connector.ts';
 import { parseShopifyTargetSettings } from '../settings.ts';
 import { startShopifySimulator, type ShopifySimulator } from '../simulator.ts';
+import { moneyAmount } from './command.ts';
 import { findItemOperation } from './set-inventory.action.ts';
 import { memoryXrefs } from '../../sdk/testing.ts';
 
@@ -115,6 +116,65 @@ describe('Shopify actions against the simulator', () => {
     assert.equal(error.retryAfterSeconds, 30);
   });
 
+  /** A target on an HTTP client that records the operation names it sends. */
+  function recordingTarget(): { target: DeliveryTarget; operations: string[] } {
+    const operations: string[] = [];
+    const recording: HttpClient = {
+      request: (request, signal) => {
+        operations.push(String((JSON.parse(String(request.body)) as { operationName?: string }).operationName));
+        return http.request(request, signal);
+      },
+      close: async () => undefined,
+    };
+    const settings = parseShopifyTargetSettings('shopify-demo', { connector: 'shopify', shop: 'weft-demo', accessToken: 'shpat_test', baseUrl: sim.url, locations: { [LOC]: shopifyLocation } });
+    return { target: createShopifyTarget('shopify-demo', settings, { http: recording }), operations };
+  }
+  const capture = (orderId: string, amount: number) => command('capturePayment', 'weft.order.payment_captured.v1', { orderId, amount: { amount, currency: 'USD' } });
+  const shopOrder = (id: string) => sim.state().orders.find((o) => o.id === id)!;
+
+  it('capturePayment captures the authorisation once through the order\'s cross-reference; a retry is already_captured', async () => {
+    const { order } = await sim.createOrder({ lines: [{ sku: 'JKT-4711-M-NVY', quantity: 1, price: '129.99' }], shippingPrice: '4.95', locationId: shopifyLocation, financialStatus: 'authorized' });
+    assert.equal(order.financial_status, 'authorized');
+    const orderId = 'ord_01JDRSWVK182VYZ04SXWF6E990';
+    const { target: recorded, operations } = recordingTarget();
+    const xrefs = memoryXrefs([[orderId, 'shopify-demo', 'order', String(order.id)]]);
+    const cmd = capture(orderId, 13494);
+    const first = await recorded.actions.capturePayment!.run({ ...contextOf(http, cmd), xrefs });
+    assert.equal(first.status, 'captured');
+    assert.equal(shopOrder(String(order.id)).financialStatus, 'PAID');
+    const again = await recorded.actions.capturePayment!.run({ ...contextOf(http, { ...cmd, attempt: 2 }), xrefs });
+    assert.deepEqual([again.status, again.targetId], ['already_captured', first.targetId]);
+    const transactions = shopOrder(String(order.id)).transactions;
+    assert.deepEqual(transactions.map((t) => [t.kind, t.amount]), [['AUTHORIZATION', 13494], ['CAPTURE', 13494]]);
+    assert.equal(transactions[1]?.parentId, transactions[0]?.id);
+    // Found by id both times: no tag search (the order was never tagged).
+    assert.deepEqual(operations, ['WeftOrderPayments', 'WeftCapturePayment', 'WeftOrderPayments']);
+  });
+
+  it('capturePayment: more than the authorisation is refused by Shopify (terminal); a part of it leaves the order partially paid', async () => {
+    const { order } = await sim.createOrder({ lines: [{ sku: 'CAP-2201-OS-BLK', quantity: 2, price: '25.00' }], locationId: shopifyLocation, financialStatus: 'authorized' });
+    const orderId = 'ord_01JDRSWVK182VYZ04SXWF6E991';
+    // No cross-reference this time: the order is found by its weft: tag.
+    await target.actions.tagOrder!.run(contextOf(http, command('tagOrder', 'weft.order.captured.v1', { id: orderId, externalRefs: [{ system: 'shopify-demo', id: order.id }] })));
+    const refused = await rejectsWith(target.actions.capturePayment!.run(contextOf(http, capture(orderId, 6000))), 'target_rejected', false);
+    assert.match(refused.message, /greater than the capturable amount \(50\.00\)/);
+    assert.deepEqual(shopOrder(String(order.id)).transactions.map((t) => t.kind), ['AUTHORIZATION']);
+    assert.equal((await target.actions.capturePayment!.run(contextOf(http, capture(orderId, 2000)))).status, 'captured');
+    assert.equal(shopOrder(String(order.id)).financialStatus, 'PARTIALLY_PAID');
+  });
+
+  it('capturePayment: an order paid at checkout is already_captured; an order not linked or tagged yet is retryable', async () => {
+    const { order } = await sim.createOrder({ lines: [{ sku: 'JKT-4711-M-NVY', quantity: 1, price: '129.99' }], locationId: shopifyLocation });
+    const orderId = 'ord_01JDRSWVK182VYZ04SXWF6E992';
+    const xrefs = memoryXrefs([[orderId, 'shopify-demo', 'order', String(order.id)]]);
+    const paid = await target.actions.capturePayment!.run({ ...contextOf(http, capture(orderId, 12999)), xrefs });
+    assert.equal(paid.status, 'already_captured');
+    assert.deepEqual(shopOrder(String(order.id)).transactions.map((t) => t.kind), ['SALE']);
+    const error = await rejectsWith(target.actions.capturePayment!.run(contextOf(http, capture('ord_01JDRSWVK182VYZ04SXWF6E993', 100))), 'target_rejected', true);
+    assert.equal(error.retryAfterSeconds, 30);
+    await assert.rejects(target.actions.capturePayment!.run(contextOf(http, capture('shopify-1', 100))), (e: unknown) => (e as { code?: string }).code === 'command_invalid');
+  });
+
   it('previews show the GraphQL requests with the token masked and send nothing', async () => {
     const before = sim.requests();
     const previews = await target.actions.setInventory!.preview(command('setInventory', 'weft.inventory.position_reported.v1', position('PREVIEW-SKU', 2)));
@@ -128,6 +188,14 @@ describe('Shopify actions against the simulator', () => {
     assert.match(previews[1]!.body ?? '', /@idempotent\(key: \\"weft-cmd_/);
   });
 
+  it('the capturePayment preview shows both lookups and the capture in decimal money, and sends nothing', async () => {
+    const before = sim.requests();
+    const previews = await target.actions.capturePayment!.preview(capture('ord_01JDRSWVK182VYZ04SXWF6E994', 13494));
+    assert.equal(sim.requests(), before);
+    assert.deepEqual(previews.map((p) => (JSON.parse(p.body ?? '{}') as { operationName?: string }).operationName), ['WeftOrderPayments', 'WeftFindOrderPayments', 'WeftCapturePayment']);
+    assert.deepEqual((JSON.parse(previews[2]!.body ?? '{}') as { variables: { input: Record<string, unknown> } }).variables.input.amount, '134.94');
+  });
+
   it('a wrong access token is terminal target_auth_failed; an outage is retryable', async () => {
     const settings = parseShopifyTargetSettings('bad', { connector: 'shopify', shop: 'weft-demo', accessToken: 'shpat_wrong', baseUrl: sim.url, locations: { [LOC]: shopifyLocation } });
     const bad = createShopifyTarget('bad', settings, { http });
@@ -138,6 +206,12 @@ describe('Shopify actions against the simulator', () => {
     } finally {
       sim.faults.down = false;
     }
+  });
+});
+
+describe('moneyAmount', () => {
+  it('writes minor units with the currency\'s decimals, without floats', () => {
+    assert.deepEqual([moneyAmount(13494, 'USD'), moneyAmount(5, 'EUR'), moneyAmount(500, 'JPY'), moneyAmount(1234, 'KWD'), moneyAmount(-250, 'USD')], ['134.94', '0.05', '500', '1.234', '-2.50']);
   });
 });
 

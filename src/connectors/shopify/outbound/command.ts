@@ -1,8 +1,9 @@
-// What the actions read from a command: the routed event ({type, subject, time, data}) and Shopify's
-// global ids. Checked once here, so each action names the event types it takes and nothing else.
+// What the actions read from a command: the routed event ({type, subject, time, data}), Shopify's
+// global ids and Shopify's decimal money. Checked once here, so each action names the event types
+// it takes and nothing else.
 
 import { InputError } from '../../../errors/index.ts';
-import type { ActionCommand } from '../../sdk/index.ts';
+import { currencyExponent, type ActionCommand } from '../../sdk/index.ts';
 
 /** The event a route put in a command's payload. */
 export interface RoutedEvent {
@@ -29,4 +30,15 @@ export function gid(type: string, id: string): string {
 /** The tag that links a Shopify order to its Weft order (set by the tagOrder action, found by createFulfillment). */
 export function weftOrderTag(orderId: string): string {
   return `weft:${orderId}`;
+}
+
+/**
+ * Minor units as Shopify's Money scalar takes them: a decimal string with the currency's ISO 4217
+ * decimals (12999 USD → "129.99", 500 JPY → "500"), built from digits so no float rounds it.
+ */
+export function moneyAmount(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0');
+  const sign = minor < 0 ? '-' : '';
+  return exponent === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
