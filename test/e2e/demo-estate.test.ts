@@ -126,6 +126,8 @@ describe('the demo estate', () => {
       assert.equal(await billed(orderKey), 1, `shipped web order ${orderKey} invoiced once`);
       const shopifyId = (await store.xrefsOf(orderKey)).find((x) => x.entity === 'order' && x.system === 'webshop')?.externalId;
       await until(() => webshop.state().orders.find((o) => o.id === shopifyId)?.note?.startsWith('Weft: completed') === true, `the web store shows ${orderKey} completed`);
+      assert.equal(webshop.state().orders.find((o) => o.id === shopifyId)?.financialStatus, 'PAID', `the card of ${orderKey} was captured at the web store`);
+      assert.equal(erp.records('customerPayment').filter((payment) => payment.externalId === `${orderKey}-payment`).length, 1, `the payment of ${orderKey} is in the ERP once`);
       completedWeb++;
     }
     assert.ok(completedWeb >= 1, 'at least one web order went all the way');

@@ -128,7 +128,7 @@ export async function startDemoEstate(): Promise<DemoEstate> {
       },
       // Order-to-cash takes every order into the ERP, releases ship groups to the warehouse and bills
       // what shipped or was sold at the till; routes carry what needs no process.
-      processes: { orderToCash: { enabled: true, erp: 'erp', warehouse: 'warehouse', channels: { webshop: 'webshop' } } },
+      processes: { orderToCash: { enabled: true, erp: 'erp', warehouse: 'warehouse', channels: { webshop: 'webshop' }, capturePayments: true, recordPayments: true } },
       routes: [
         { name: 'customers to the ERP', events: ['weft.customer.created.v1'], target: 'erp', action: 'upsertCustomer' },
         { name: 'web orders tagged in the web store', events: ['weft.order.captured.v1'], target: 'webshop', action: 'tagOrder', where: [{ pointer: '/source', in: ['urn:weft:source:webshop'] }] },

@@ -108,6 +108,8 @@ export function startTraffic(simulators: DemoSimulators, options: { perSecond: n
       ...(buyer ? { customer: buyer } : { email: `guest${stats.webOrders}@example.org` }),
       shippingPrice: pickup ? '0.00' : '7.95',
       shippingCode: pickup ? store.pickupCode : 'Standard',
+      // Card authorised at checkout, captured once the order is invoiced (order-to-cash captures it).
+      financialStatus: 'authorized',
       address: { firstName: name.firstName, lastName: name.lastName, ...address, countryCode: 'US', country: 'United States' },
     });
     if (pickup) stats.pickupOrders++;
