@@ -151,6 +151,8 @@ export async function run(): Promise<Record<string, unknown>> {
 
     process.stderr.write(`throughput: ${ORDERS} orders as fast as the hub takes them...\n`);
     const orders = Array.from({ length: ORDERS }, (_, n) => webOrder(1000 + n));
+    const simRequests = async (url: string): Promise<number> => ((await (await fetch(`${url}/_sim/state`)).json()) as { requests: number }).requests;
+    const requestsBefore = [await simRequests(estate.erp), await simRequests(estate.warehouse)];
     const cpuBefore = process.cpuUsage();
     const estateBefore = cpuSeconds(estate.pid);
     const started = performance.now();
@@ -164,6 +166,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const ended = await waitFor(orders, 600_000);
     const cpu = process.cpuUsage(cpuBefore);
     const estateCpu = cpuSeconds(estate.pid) - estateBefore;
+    const [erpRequests, warehouseRequests] = [(await simRequests(estate.erp)) - (requestsBefore[0] as number), (await simRequests(estate.warehouse)) - (requestsBefore[1] as number)];
     const elapsedMs = ended - started;
     const ordersPerSecond = (ORDERS * 1000) / elapsedMs;
 
@@ -189,7 +192,7 @@ export async function run(): Promise<Record<string, unknown>> {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverageBefore: loadBefore.map((v) => round(v, 2)), loadAverageAfter: loadavg().map((v) => round(v, 2)) },
       settings: {
-        path: 'POST /v1/events (captured) → validated → NetSuite sales order → ShipStation release → shipped (SHIP_NOTIFY, shipment fetched) → NetSuite invoice → completed',
+        path: 'POST /v1/events (captured) → order checks (weft-order-checks) → stock (weft-inventory; the channel keeps no stock rules: not_managed) → NetSuite sales order → ShipStation release → shipped (SHIP_NOTIFY, shipment fetched) → NetSuite invoice → completed',
         store: 'sqlite (WAL, synchronous=FULL)',
         simulators: 'NetSuite (OAuth 1.0a verified per request) and ShipStation simulators in one child process, no latency injected',
         postConcurrency: POST_CONCURRENCY,
@@ -201,6 +204,10 @@ export async function run(): Promise<Record<string, unknown>> {
         ordersPerSecond: round(ordersPerSecond, 1),
         hubCpuMsPerOrder: round(((cpu.user + cpu.system) / 1000) / ORDERS, 2),
         simulatorCpuMsPerOrder: round((estateCpu * 1000) / ORDERS, 2),
+        // Every HTTP exchange an order costs: the capture and the SHIP_NOTIFY the hub receives, and what it sends the simulators.
+        httpRequestsPerOrder: { toHub: 2, toErp: round(erpRequests / ORDERS, 2), toWarehouse: round(warehouseRequests / ORDERS, 2) },
+        // What two cores could do if the hub and the simulators spent only the CPU they spent here per order.
+        cpuCeilingOrdersPerSecond: round((2 * 1000) / (((cpu.user + cpu.system) / 1000 + estateCpu * 1000) / ORDERS), 0),
       },
       latency: {
         ordersPerSecond: rate,
