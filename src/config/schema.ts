@@ -189,6 +189,7 @@ const Processes = Type.Object(
           default: {},
           description: 'The channel target of each system orders come from (originSystem → a target with a noteOrder action, e.g. {"webshop": "webshop"}): holds, cancellations and completion are written back there.',
         }),
+        crm: Type.String({ default: '', description: 'Target name of the CRM (action noteOrder, e.g. the salesforce connector): holds, cancellations and completion are written there, so service agents see where an order stands; empty: none.' }),
         capturePayments: Type.Boolean({ default: false, description: 'Once invoiced, capture what the payments only authorised at the order\'s channel target (action capturePayment).' }),
         recordPayments: Type.Boolean({ default: false, description: 'Once paid, record the payment against the invoice in the ERP (action recordPayment): the cash side of the books.' }),
         checks: Type.Object(

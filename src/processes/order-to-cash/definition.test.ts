@@ -303,4 +303,17 @@ describe('order-to-cash v2: stock first', () => {
     assert.deepEqual(cancelled.unit.events?.[0]?.data, { orderId: order.id, lineId: line.id, quantity: line.quantity - 1, reason: 'out_of_stock', occurredAt: now });
     assert.equal(envelopeOf<OrderToCashData>(cancelled.instance).data.order.lines.find((l) => l.id === line.id)?.cancelledQuantity, line.quantity - 1);
   });
+
+  it('writes holds, cancellations and completion to the CRM as to the channel', () => {
+    const withCrm = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' }, crm: 'crm' }, 2);
+    const order = germanWebOrder;
+    const captured = step(order, undefined, event('weft.order.captured.v1', order.id, order), withCrm);
+    const held = step(order, captured.instance, event('weft.order.held.v1', order.id, { orderId: order.id, reason: 'fraud_review', occurredAt: now }), withCrm);
+    assert.deepEqual(commandsOf(held), ['shop.noteOrder', 'crm.noteOrder']);
+    const cancelled = step(order, held.instance, { kind: 'task', id: 'tsk_x', taskKind: 'order_hold', decision: 'cancel', note: 'fraud', resolvedAt: now, data: null }, withCrm);
+    assert.deepEqual(commandsOf(cancelled), ['shop.noteOrder', 'crm.noteOrder']);
+    const v1WithCrm = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' }, crm: 'crm' }, 1);
+    const heldV1 = step(order, step(order, undefined, event('weft.order.captured.v1', order.id, order), v1WithCrm).instance, event('weft.order.held.v1', order.id, { orderId: order.id, reason: 'fraud_review', occurredAt: now }), v1WithCrm);
+    assert.deepEqual(commandsOf(heldV1), ['shop.noteOrder'], 'version 1 stays as it was for the orders it carries');
+  });
 });

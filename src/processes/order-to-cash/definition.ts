@@ -41,6 +41,8 @@ export interface OrderToCashSettings {
   recordPayments?: boolean;
   /** v2: how long the rest of a group that shipped short may take to follow before a person is asked, in hours (default 24). */
   shortShipmentWaitHours?: number;
+  /** v2: the CRM target (a noteOrder action): holds, cancellations and completion are written there as to the channel. */
+  crm?: string | undefined;
 }
 
 /** What the process keeps of an order. */
@@ -146,7 +148,12 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
   /** Where the order stands, back to the channel it came from (when one is configured for its system). */
   const toChannel = (ctx: Ctx, type: string, data: Record<string, unknown>): ProcessAction[] => {
     const channel = settings.channels[ctx.data.order.originSystem];
-    return channel === undefined ? [] : [{ kind: 'command', target: channel, action: 'noteOrder', event: { type, data } }];
+    const crm = reserves ? settings.crm : undefined;
+    return [
+      ...(channel === undefined ? [] : [{ kind: 'command', target: channel, action: 'noteOrder', event: { type, data } } as const]),
+      // v2: service agents see the order's state in the CRM too.
+      ...(crm === undefined ? [] : [{ kind: 'command', target: crm, action: 'noteOrder', event: { type, data } } as const]),
+    ];
   };
   /** An event of the order, emitted and written back to its channel. */
   const announce = (ctx: Ctx, type: string, data: Record<string, unknown>): ProcessAction[] => [{ kind: 'emit', type, subject: ctx.data.order.id, data }, ...toChannel(ctx, type, data)];
