@@ -5,6 +5,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<Record<strin
   ingest: () => import('./ingest.ts'),
   delivery: () => import('./delivery.ts'),
   orders: () => import('./orders.ts'),
+  availability: () => import('./availability.ts'),
 };
 
 const names = process.argv.slice(2);

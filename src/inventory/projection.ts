@@ -55,13 +55,15 @@ export interface StockEvent {
 /** The whole projection: records by `sku@location`, with an index of reservations by order. */
 export interface StockState {
   records: Map<string, StockRecord>;
+  /** The same records by SKU, then location: a check reads these without building a key string. */
+  bySku: Map<string, Map<string, StockRecord>>;
   /** Keys holding reservations of each order. */
   byOrder: Map<string, Set<string>>;
 }
 
 /** An empty projection. */
 export function emptyStock(): StockState {
-  return { records: new Map(), byOrder: new Map() };
+  return { records: new Map(), bySku: new Map(), byOrder: new Map() };
 }
 
 /** The record of a key, created empty when it is new. */
@@ -71,6 +73,9 @@ export function recordOf(state: StockState, sku: string, locationId: string): St
   if (!record) {
     record = { sku, locationId, onHand: 0, transfersInTransit: 0, reportedInTransit: 0, reportedSafetyStock: 0, reserved: 0, reservations: new Map(), version: 0, updatedAt: '' };
     state.records.set(key, record);
+    let locations = state.bySku.get(sku);
+    if (!locations) state.bySku.set(sku, (locations = new Map()));
+    locations.set(locationId, record);
   }
   return record;
 }

@@ -281,7 +281,8 @@ export function createInventory(deps: InventoryDeps, options: InventoryOptions):
       const locations = query.locationId !== undefined ? [query.locationId] : (channelRule?.locations ?? []);
       const applied = channelRule ?? { safetyStock: 0, includeInTransit: false };
       return query.skus.map((sku) => {
-        const views = locations.map((locationId) => viewOf(state.records.get(inventoryKey(sku, locationId)), sku, locationId, applied));
+        const records = state.bySku.get(sku);
+        const views = locations.map((locationId) => viewOf(records?.get(locationId), sku, locationId, applied));
         return { sku, available: views.reduce((sum, view) => sum + view.available, 0), locations: views };
       });
     },

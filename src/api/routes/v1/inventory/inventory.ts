@@ -20,6 +20,21 @@ const AvailabilityQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const StockView = Type.Object({
+  sku: Type.String(),
+  locationId: Type.String(),
+  onHand: Type.Integer(),
+  reserved: Type.Integer(),
+  inTransit: Type.Integer(),
+  safetyStock: Type.Integer(),
+  available: Type.Integer({ description: 'Units the channel may promise here.' }),
+  updatedAt: Type.Optional(Type.String({ description: 'When the stock last changed; absent when Weft never heard of it.' })),
+});
+// Declared so Fastify serialises the answer with a compiled serialiser: checks are the hot path.
+const AvailabilityAnswer = Type.Object({
+  channel: Type.Union([Type.String(), Type.Null()]),
+  items: Type.Array(Type.Object({ sku: Type.String(), available: Type.Integer({ description: 'Units that may be promised across the locations asked about.' }), locations: Type.Array(StockView) })),
+});
 const ReserveBody = Type.Object(
   {
     orderId: Type.String({ pattern: idPattern('ord'), description: 'The order the units are for (`ord_…`); reserving again for it answers what it holds.' }),
@@ -53,7 +68,7 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: { inventory:
   const tags = ['inventory'];
   app.get<{ Querystring: Static<typeof AvailabilityQuery> }>(
     '/v1/availability',
-    { config: { scope: 'inventory:read' }, schema: { summary: 'What may be sold: SKUs at a location or across a channel\'s locations', tags, querystring: AvailabilityQuery } },
+    { config: { scope: 'inventory:read' }, schema: { summary: 'What may be sold: SKUs at a location or across a channel\'s locations', tags, querystring: AvailabilityQuery, response: { 200: AvailabilityAnswer } } },
     async (request) => {
       const skus = [...new Set(listOf(request.query.sku))];
       if (skus.length > 200) throw new InputError('malformed_request', `At most 200 SKUs per check; ${skus.length} were asked.`);
