@@ -24,6 +24,7 @@ import { registerWebhookRoute } from './routes/webhooks.ts';
 import { registerConnectorRoutes } from './routes/v1/connectors/get.ts';
 import { registerTaskRoutes } from './routes/v1/tasks/tasks.ts';
 import { registerOrderRoutes } from './routes/v1/orders/get.ts';
+import { registerPostOrders } from './routes/v1/orders/post.ts';
 import { registerInventoryRoutes } from './routes/v1/inventory/inventory.ts';
 import type { Inventory } from '../inventory/service.ts';
 import type { IdGenerator } from '../ports/clock.ts';
@@ -191,6 +192,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerConnectorRoutes(app, deps.connectors);
   registerTaskRoutes(app, { store: deps.store, processes: deps.processes });
   registerOrderRoutes(app, { store: deps.store, systems: deps.systems });
+  registerPostOrders(app, { appendEvents: deps.appendEvents, ids: deps.ids });
   registerInventoryRoutes(app, { inventory: deps.inventory, ids: deps.ids });
 
   await app.ready();

@@ -114,4 +114,28 @@ describe('order-to-cash against the simulators', () => {
     await until(async () => ((await call('GET', `/v1/orders/${order.id}`)).body as { inStep: boolean }).inStep, 'every system in step');
     assert.equal(view.status, 'cancelled');
   });
+
+  it('captures an order through POST /v1/orders: Idempotency-Key required, a retry captures nothing twice, problems point into the order', async () => {
+    const { id: _id, ...order } = webOrder(30);
+    const send = async (body: unknown, key?: string) => {
+      const response = await fetch(`${hub.url}/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body) });
+      return { status: response.status, replayed: response.headers.get('idempotent-replayed'), location: response.headers.get('location'), body: (await response.json()) as Record<string, unknown> };
+    };
+    const unkeyed = await send(order);
+    assert.deepEqual([unkeyed.status, unkeyed.body.code], [400, 'malformed_request']);
+    const first = await send(order, 'call-centre-30');
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const orderId = first.body.orderId as string;
+    assert.match(orderId, /^ord_/);
+    assert.equal(first.location, `/v1/orders/${orderId}`);
+    const again = await send(order, 'call-centre-30');
+    assert.deepEqual([again.status, again.replayed, again.body.orderId], [201, 'true', orderId], 'the retry answers the first order');
+    const otherBody = await send({ ...order, orderNumber: 'O2C-31' }, 'call-centre-30');
+    assert.deepEqual([otherBody.status, otherBody.body.code], [422, 'idempotency_key_reused']);
+    await until(async () => (await hub.store.processInstance('order-to-cash', orderId))?.state === 'released', 'released');
+    assert.equal(erp.records('salesOrder').filter((record) => record.externalId === orderId).length, 1, 'one sales order');
+    const bad = await send({ ...order, lines: [{ ...(order.lines[0] as object), quantity: 0 }] }, 'call-centre-bad');
+    assert.equal(bad.status, 422, JSON.stringify(bad.body));
+    assert.ok((bad.body.errors as { pointer: string }[]).some((e) => e.pointer === '/lines/0/quantity'), JSON.stringify(bad.body.errors));
+  });
 });

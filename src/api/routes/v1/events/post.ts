@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { InputError } from '../../../../errors/index.ts';
+import { idempotencyKey } from '../../../idempotency.ts';
 import type { AppendEvents, BodyShape } from '../../../../ingest/append-events.ts';
 import { principalOf } from '../../../principal.ts';
 import { AppendResponseSchema, EventsRequestBodySchema } from '../../../schemas.ts';
@@ -10,19 +10,6 @@ const shapes: Record<string, BodyShape> = {
   'application/cloudevents+json': 'single',
   'application/cloudevents-batch+json': 'batch',
 };
-
-// RFC 8941 sf-string or a bare token; printable ASCII without quotes inside.
-const IDEMPOTENCY_KEY = /^"?([\x21\x23-\x7e]{1,255})"?$/;
-
-function idempotencyKey(header: string | string[] | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  const match = IDEMPOTENCY_KEY.exec(value.trim());
-  if (!match || (value.trim().startsWith('"') !== value.trim().endsWith('"'))) {
-    throw new InputError('invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 255 printable ASCII characters (optionally in double quotes).');
-  }
-  return match[1];
-}
 
 /** `POST /v1/events`: append one canonical event or a batch, durably, before answering. */
 export function registerPostEvents(app: FastifyInstance, appendEvents: AppendEvents): void {
