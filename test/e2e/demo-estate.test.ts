@@ -39,11 +39,11 @@ after(async () => {
 });
 
 describe('the demo estate', () => {
-  it('keeps the web store, the tills, the ERP and the warehouse in step', async () => {
+  it('keeps the web store, the tills, the ERP, the warehouse and the CRM in step', async () => {
     await new Promise((resolve) => setTimeout(resolve, RUN_MS));
     // The shoppers and the warehouse stop; every webhook they sent has been answered.
     await demo.traffic.stop();
-    const { webshop, pos, erp, warehouse } = demo.estate.simulators;
+    const { webshop, pos, erp, warehouse, crm } = demo.estate.simulators;
     const store = demo.hub.store;
     const traffic = demo.traffic.stats();
     assert.ok(traffic.webOrders + traffic.pickupOrders >= 5, `enough web orders to mean something: ${JSON.stringify(traffic)}`);
@@ -128,6 +128,7 @@ describe('the demo estate', () => {
       await until(() => webshop.state().orders.find((o) => o.id === shopifyId)?.note?.startsWith('Weft: completed') === true, `the web store shows ${orderKey} completed`);
       assert.equal(webshop.state().orders.find((o) => o.id === shopifyId)?.financialStatus, 'PAID', `the card of ${orderKey} was captured at the web store`);
       assert.equal(erp.records('customerPayment').filter((payment) => payment.externalId === `${orderKey}-payment`).length, 1, `the payment of ${orderKey} is in the ERP once`);
+      await until(() => crm.records().some((record) => record.Weft_Order_Id__c === orderKey && record.Status__c === 'completed'), `the CRM shows ${orderKey} completed`);
       completedWeb++;
     }
     assert.ok(completedWeb >= 1, 'at least one web order went all the way');
@@ -141,7 +142,7 @@ describe('the demo estate', () => {
     const view = (await response.json()) as { id: string; inStep: boolean; shipments: string[]; systems: { system: string; ids: string[]; inStep: boolean; commands: { done: number } }[]; history: { kind: string; type?: string }[] };
     assert.equal(view.id, shippedKey);
     assert.equal(view.inStep, true);
-    assert.deepEqual(view.systems.map((s) => s.system), ['erp', 'warehouse', 'webshop', 'weft-inventory', 'weft-order-checks']);
+    assert.deepEqual(view.systems.map((s) => s.system), ['crm', 'erp', 'warehouse', 'webshop', 'weft-inventory', 'weft-order-checks']);
     assert.ok(view.systems.every((s) => s.commands.done >= 1 && s.inStep), JSON.stringify(view.systems));
     assert.deepEqual(view.systems.find((s) => s.system === 'webshop')?.ids, [shopifyId]);
     assert.equal(view.shipments.length, 1, 'the shipment is part of the view');

@@ -114,7 +114,7 @@ describe('GET /v1/connectors', () => {
     const list = await call('GET', '/v1/connectors');
     assert.equal(list.status, 200);
     const names = (list.body.connectors as { name: string }[]).map((c) => c.name).sort();
-    assert.deepEqual(names, ['http', 'netsuite', 'shipstation', 'shopify', 'square']);
+    assert.deepEqual(names, ['http', 'netsuite', 'salesforce', 'shipstation', 'shopify', 'square']);
     const shopify = (await call('GET', '/v1/connectors/shopify')).body.connector as { systemType: string; topics: Record<string, string>; actions: Record<string, { idempotency: string }>; settings: { type?: string; properties?: object } };
     assert.equal(shopify.systemType, 'storefront');
     assert.ok('orders/create' in shopify.topics);

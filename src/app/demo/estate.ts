@@ -3,6 +3,7 @@ import { startNetSuiteSimulator, type NetSuiteSimulator } from '../../connectors
 import { startShipStationSimulator, type ShipStationSimulator } from '../../connectors/shipstation/index.ts';
 import { startShopifySimulator, type ShopifySimulator } from '../../connectors/shopify/index.ts';
 import { startSquareSimulator, type SquareSimulator } from '../../connectors/square/index.ts';
+import { startSalesforceSimulator, type SalesforceSimulator } from '../../connectors/salesforce/index.ts';
 import type { CrossReference, Store } from '../../ports/store.ts';
 import { CATALOGUE, STORES, WAREHOUSE } from './retailer.ts';
 
@@ -19,6 +20,7 @@ export interface DemoSimulators {
   pos: SquareSimulator;
   erp: NetSuiteSimulator;
   warehouse: ShipStationSimulator;
+  crm: SalesforceSimulator;
 }
 
 /** A running estate. */
@@ -44,6 +46,7 @@ export async function startDemoEstate(): Promise<DemoEstate> {
   const squareKey = secret();
   const netsuite = { consumerKey: secret(), consumerSecret: secret(), tokenId: secret(), tokenSecret: secret() };
   const shipstation = { apiKey: secret(), apiSecret: secret(), webhookToken: secret() };
+  const salesforce = { clientId: secret(), clientSecret: secret() };
 
   const started: { close(): Promise<void> }[] = [];
   try {
@@ -65,6 +68,9 @@ export async function startDemoEstate(): Promise<DemoEstate> {
     // A ShipStation account with its API limit raised (they raise it on request).
     const warehouse = await startShipStationSimulator({ apiKey: shipstation.apiKey, apiSecret: shipstation.apiSecret, requestsPerMinute: 6_000 });
     started.push(warehouse);
+    // The CRM service agents work in: order-to-cash writes each order's holds, cancellation or completion there.
+    const crm = await startSalesforceSimulator(salesforce);
+    started.push(crm);
 
     // The ERP's master data: one item per SKU, a discount item, a guest customer, and locations.
     for (const item of CATALOGUE) erp.seed('inventoryItem', { itemId: item.sku, displayName: item.name, externalId: `itm:${item.sku}` });
@@ -125,10 +131,11 @@ export async function startDemoEstate(): Promise<DemoEstate> {
           baseUrl: webshop.url,
           locations: { [WAREHOUSE.id]: shopifyWarehouseId, ...shopifyStoreIds },
         },
+        crm: { connector: 'salesforce', loginUrl: crm.url, clientId: salesforce.clientId, clientSecret: salesforce.clientSecret },
       },
       // Order-to-cash takes every order into the ERP, releases ship groups to the warehouse and bills
       // what shipped or was sold at the till; routes carry what needs no process.
-      processes: { orderToCash: { enabled: true, erp: 'erp', warehouse: 'warehouse', channels: { webshop: 'webshop' }, capturePayments: true, recordPayments: true } },
+      processes: { orderToCash: { enabled: true, erp: 'erp', warehouse: 'warehouse', channels: { webshop: 'webshop' }, crm: 'crm', capturePayments: true, recordPayments: true } },
       routes: [
         { name: 'customers to the ERP', events: ['weft.customer.created.v1'], target: 'erp', action: 'upsertCustomer' },
         { name: 'web orders tagged in the web store', events: ['weft.order.captured.v1'], target: 'webshop', action: 'tagOrder', where: [{ pointer: '/source', in: ['urn:weft:source:webshop'] }] },
@@ -138,7 +145,7 @@ export async function startDemoEstate(): Promise<DemoEstate> {
     };
 
     return {
-      simulators: { webshop, pos, erp, warehouse },
+      simulators: { webshop, pos, erp, warehouse, crm },
       config,
       storeIds: { shopify: shopifyStoreIds, square: Object.fromEntries(STORES.map((store) => [store.id, store.squareId])) },
       async attach(hub) {

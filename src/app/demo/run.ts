@@ -54,7 +54,7 @@ export async function startDemoHub(config: Config, options: { rate: number; anno
     throw error;
   }
   const traffic = startTraffic(estate.simulators, { perSecond: options.rate, ...(options.seed === undefined ? {} : { seed: options.seed }), onError: (message) => hub.logger.warn({ demo: true }, `demo traffic: ${message}`) });
-  const { webshop, pos, erp, warehouse } = estate.simulators;
+  const { webshop, pos, erp, warehouse, crm } = estate.simulators;
   (options.announce ?? ((text: string) => process.stdout.write(`${text}\n`)))(
     [
       `Demo estate of Harbor & Pine Outfitters, ${options.rate} business events/s (weft demo --rate N to change):`,
@@ -62,6 +62,7 @@ export async function startDemoHub(config: Config, options: { rate: number; anno
       `  3 stores   Square POS simulator ${pos.url}   -> ${hub.url}/webhooks/pos`,
       `  ERP        NetSuite simulator   ${erp.url}   (orders, customers, fulfilments; polled)`,
       `  warehouse  ShipStation simulator ${warehouse.url}   -> ${hub.url}/webhooks/warehouse`,
+      `  CRM        Salesforce simulator ${crm.url}   (order status for service agents)`,
       `  Each simulator shows its records at <url>/_sim/state and takes faults at POST <url>/_sim/faults`,
       `  ({"latencyMs": 500, "errorRate": 0.2, "down": true}). The demo's store (${path}) starts empty each run.`,
       `  Watch the log: curl -H "Authorization: Bearer <admin key>" '${hub.url}/v1/events?limit=20'`,
