@@ -2,6 +2,8 @@
 // changes to it) and its load generator (which checks it): SKU names, the check mix, and a seeded
 // random source so two runs ask the same questions.
 
+import { seededRandom } from '../../src/domain/shared/random.ts';
+
 /** The channel the benchmark configures; its locations are the benchmark's locations. */
 export const CHANNEL = 'web';
 /** Units the channel holds back at every location. */
@@ -15,18 +17,6 @@ export const SEED_ON_HAND = 1_000;
 export const skuName = (n: number): string => `AV-${String(n).padStart(6, '0')}`;
 /** The n-th probe SKU (not in the catalogue the checks and the stream use). */
 export const probeSkuName = (n: number): string => `AV-PROBE-${String(n).padStart(3, '0')}`;
-
-/** A small, fast, seeded random source (mulberry32): numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the checks ask, in shares of all checks. */
 export const CHECK_MIX = {

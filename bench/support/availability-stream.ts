@@ -5,7 +5,8 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { createIdGenerator } from '../../src/ports/clock.ts';
-import { PROBE_SKUS, SEED_ON_HAND, probeSkuName, seededRandom, skuName } from './availability-catalogue.ts';
+import { PROBE_SKUS, SEED_ON_HAND, probeSkuName, skuName } from './availability-catalogue.ts';
+import { seededRandom } from '../../src/domain/shared/random.ts';
 
 const ids = createIdGenerator();
 const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';

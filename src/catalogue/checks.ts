@@ -4,6 +4,7 @@ import { WeftError } from '../errors/index.ts';
 import type { ActionCommand, ConnectorAction, ConnectorLog, DeliveryTarget } from '../ports/connector.ts';
 import type { NewEvent, Store } from '../ports/store.ts';
 import { createLogFollower, type LogFollower } from '../delivery/log-follower.ts';
+import { builtInTarget } from '../delivery/built-in-target.ts';
 import { applyCatalogueEvent, CATALOGUE_EVENT_TYPES, catalogueLookup, emptyCatalogue } from './projection.ts';
 
 // Order checks as a built-in target, weft-order-checks: order-to-cash sends validateOrder when an
@@ -73,15 +74,6 @@ export function createOrderChecks(deps: { store: Store; log: ConnectorLog }, opt
   };
   return {
     follower,
-    target: {
-      name: ORDER_CHECKS_TARGET,
-      connector: 'weft',
-      rateLimit: { requestsPerSecond: 100_000, burst: 10_000, maxConcurrency: 64 },
-      retry: { maxAttempts: 20, maxAgeMs: 24 * 3_600_000, baseDelayMs: 200, maxDelayMs: 30_000 },
-      breaker: { failureThreshold: 50, openMs: 5_000, halfOpenProbes: 1 },
-      timeoutMs: 30_000,
-      actions: { validateOrder },
-      async close() {},
-    },
+    target: builtInTarget(ORDER_CHECKS_TARGET, { validateOrder }),
   };
 }

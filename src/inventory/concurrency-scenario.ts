@@ -8,6 +8,7 @@ import { createIdGenerator, type Clock, type IdGenerator } from '../ports/clock.
 import type { NewEvent, Store, StoredEvent } from '../ports/store.ts';
 import { applyStockEvent, emptyStock, viewOf, type ChannelRule } from './projection.ts';
 import { createInventory, type Inventory, type LineReservation, type ReserveOutcome, type ReserveRequest } from './service.ts';
+import { seededRandom } from '../domain/shared/random.ts';
 
 // Test support for the inventory service, shared by the SQLite and PostgreSQL tests: builders of
 // valid inventory events, and a reservation storm run by two hubs on one store. The storm's verdict
@@ -87,17 +88,6 @@ export async function readWholeLog(store: Store): Promise<StoredEvent[]> {
   }
 }
 
-/** A small seeded generator, so a failing storm can be run again with the seed it reports. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Options of the storm. */
 export interface StormOptions {

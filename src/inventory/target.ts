@@ -1,6 +1,7 @@
 import type { Order } from '../domain/order/order.schema.ts';
 import { WeftError } from '../errors/index.ts';
 import type { ActionCommand, ConnectorAction, DeliveryTarget } from '../ports/connector.ts';
+import { builtInTarget } from '../delivery/built-in-target.ts';
 import type { Inventory, ReserveLine } from './service.ts';
 
 // Weft's own stock as a delivery target, so a process reserves and releases stock the way it talks
@@ -67,15 +68,5 @@ export function createInventoryTarget(inventory: Inventory): DeliveryTarget {
       return { status: released.length > 0 ? 'released' : 'nothing_held' };
     },
   };
-  return {
-    name: INVENTORY_TARGET,
-    connector: 'weft',
-    // In-process: no vendor to protect, but a breaker and retries still cover a store that hiccups.
-    rateLimit: { requestsPerSecond: 100_000, burst: 10_000, maxConcurrency: 64 },
-    retry: { maxAttempts: 20, maxAgeMs: 24 * 3_600_000, baseDelayMs: 200, maxDelayMs: 30_000 },
-    breaker: { failureThreshold: 50, openMs: 5_000, halfOpenProbes: 1 },
-    timeoutMs: 30_000,
-    actions: { reserveOrder, releaseOrder },
-    async close() {},
-  };
+  return builtInTarget(INVENTORY_TARGET, { reserveOrder, releaseOrder });
 }

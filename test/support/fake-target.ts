@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../../src/domain/shared/random.ts';
 
 /** A fault that fires with probability `p` (0..1) per effect request, at most `times` times when given. */
 export interface FaultChance {
@@ -322,17 +323,6 @@ export function parseFaults(value: unknown): Faults {
   return faults;
 }
 
-// mulberry32: tiny, fast and good enough to make a fault pattern repeatable.
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Outcome = ScriptStep;
 type ChanceName = 'reset' | 'timeout' | 'error500' | 'throttle429' | 'duplicateAck';

@@ -1,5 +1,6 @@
 import type { DemoSimulators } from './estate.ts';
 import { ADDRESSES, CATALOGUE, PEOPLE, STORES, type DemoItem } from './retailer.ts';
+import { seededRandom } from '../../domain/shared/random.ts';
 
 // The demo's shoppers and staff: web orders (some for pick-up in a store), till sales in the
 // stores, new web customers (some of them the same person signing up twice, with another email),
@@ -27,23 +28,12 @@ export interface Traffic {
   stop(): Promise<void>;
 }
 
-/** A small seeded generator (mulberry32), so a run can be repeated. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const price = (cents: number): string => (cents / 100).toFixed(2);
 
 /** Starts generating traffic at `perSecond` business events per second. */
 export function startTraffic(simulators: DemoSimulators, options: { perSecond: number; seed?: number; shipEveryMs?: number; onError?: (message: string) => void }): Traffic {
-  const random = seeded(options.seed ?? Date.now());
+  const random = seededRandom(options.seed ?? Date.now());
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const stats: TrafficStats = { webOrders: 0, pickupOrders: 0, posSales: 0, customers: 0, duplicateCustomers: 0, shipments: 0, failures: 0, lastFailure: undefined };
   const customers: { id: string; firstName: string; lastName: string; email: string }[] = [];
