@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { ConfigError } from '../errors/index.ts';
 import { hostname } from 'node:os';
 import { createApiKeyService } from '../access/api-keys.ts';
 import { buildApi } from '../api/server.ts';
@@ -17,6 +18,7 @@ import { buildProcesses } from './processes.ts';
 import { createInbound } from '../ingest/inbound.ts';
 import { createInventory } from '../inventory/service.ts';
 import { createInventoryTarget, INVENTORY_TARGET } from '../inventory/target.ts';
+import { createAvailabilityPublisher } from '../inventory/publisher.ts';
 import { createOrderChecks } from '../catalogue/checks.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
@@ -111,12 +113,23 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     { store, ids, clock, log: logger, onRouted: wakeTargets },
     { routes, priorities: (target, action) => targets.get(target)?.actions[action]?.priority, pollMs: config.delivery.routerPollMs },
   );
+  const publishRules = config.inventory.publish.map((rule) => ({ channel: rule.channel, target: rule.target, action: rule.action ?? 'setInventory' }));
+  const publishProblems = publishRules.flatMap((rule, index) => [
+    ...(channels[rule.channel] ? [] : [`inventory.publish.${index}.channel "${rule.channel}" is not in inventory.channels.`]),
+    ...(targets.get(rule.target)?.actions[rule.action] ? [] : [`inventory.publish.${index}: target "${rule.target}" with action ${rule.action} is not configured.`]),
+  ]);
+  if (publishProblems.length > 0) {
+    await store.close();
+    throw new ConfigError('invalid_config', `Invalid configuration:\n  ${publishProblems.join('\n  ')}`);
+  }
+  const publisher = createAvailabilityPublisher({ store, ids, clock, log: logger, inventory, onCommands: (names) => names.forEach((name) => engine.wake(name)) }, { rules: publishRules, channelLocations: (channel) => channels[channel]?.locations ?? [], pollMs: config.inventory.pollMs });
   const processes = createProcessRunner({ store, ids, clock, log: logger, onCommands: wakeTargets }, { definitions: [...buildProcesses(config, targets), ...(options.processes ?? [])] });
   wakeRouter = () => {
     router.wake();
     processes.wake();
     inventory.wake();
     orderChecks.follower.wake();
+    publisher.wake();
   };
   const deadLetters = createDeadLetters({ store, targets, clock, ids, onReplayed: wakeTargets });
   metrics.watchPendingEvents(() => store.pendingEvents());
@@ -154,6 +167,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     // Availability is answered from memory: fold the log before the first check can arrive.
     await inventory.start();
     await orderChecks.follower.start();
+    await publisher.start();
     await api.app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     await store.close();
@@ -225,6 +239,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
         await processes.stop();
         await inventory.stop();
         await orderChecks.follower.stop();
+        await publisher.stop();
         await router.stop();
         await engine.stop();
         await Promise.all([...targets.values()].map((target) => target.close()));

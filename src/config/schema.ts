@@ -229,6 +229,17 @@ const Inventory = Type.Object(
       default: {},
       description: 'Availability rules per channel, by the channel\'s system name (`webshop`, the `originSystem` of its orders): locations, safety stock, in-transit stock. As an environment variable: JSON.',
     }),
+    publish: Type.Array(
+      Type.Object(
+        {
+          channel: Type.String({ minLength: 1, description: 'The inventory channel whose availability is published (a key of inventory.channels).' }),
+          target: Type.String({ minLength: 1, description: 'The storefront or marketplace target it goes to.' }),
+          action: Type.String({ minLength: 1, default: 'setInventory', description: 'The target\'s action taking weft.inventory.position_reported.v1 (setInventory for Shopify).' }),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [], description: 'Where availability is pushed: per channel, a target, coalesced per SKU x location (only the latest value when the target is slow), changes to or from zero first. As an environment variable: JSON.' },
+    ),
     pollMs: Type.Integer({ minimum: 10, default: 250, description: 'How often the availability view looks at the log when no append wakes it.' }),
   },
   { additionalProperties: false, default: {} },
