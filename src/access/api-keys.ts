@@ -4,7 +4,7 @@ import { isoNow, type Clock, type IdGenerator } from '../ports/clock.ts';
 import type { ApiKeyRecord, Store } from '../ports/store.ts';
 
 /** What a key may do. `admin` implies every other scope. */
-export const scopes = ['events:write', 'events:read', 'keys:manage', 'metrics:read', 'deliveries:read', 'deliveries:manage', 'inbound:read', 'inbound:manage', 'tasks:read', 'tasks:manage', 'orders:read', 'orders:write', 'inventory:read', 'inventory:reserve', 'admin'] as const;
+export const scopes = ['events:write', 'events:read', 'keys:manage', 'metrics:read', 'deliveries:read', 'deliveries:manage', 'inbound:read', 'inbound:manage', 'tasks:read', 'tasks:manage', 'orders:read', 'orders:write', 'inventory:read', 'inventory:reserve', 'inventory:manage', 'admin'] as const;
 /** One permission an API key can carry. */
 export type Scope = (typeof scopes)[number];
 

@@ -27,6 +27,7 @@ import { registerOrderRoutes } from './routes/v1/orders/get.ts';
 import { registerPostOrders } from './routes/v1/orders/post.ts';
 import { registerInventoryRoutes } from './routes/v1/inventory/inventory.ts';
 import type { Inventory } from '../inventory/service.ts';
+import type { DriftWatch } from '../inventory/drift-watch.ts';
 import type { IdGenerator } from '../ports/clock.ts';
 import type { ProcessRunner } from '../processes/engine/runner.ts';
 import type { ConnectorManifest } from '../ports/connector.ts';
@@ -80,6 +81,8 @@ export interface ApiDeps {
   systems: () => readonly string[];
   /** The availability view and its reservations. */
   inventory: Inventory;
+  /** Drift between Weft's stock and the systems' counts. */
+  driftWatch: DriftWatch;
   ids: IdGenerator;
 }
 
@@ -193,7 +196,7 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions): Promise<Api>
   registerTaskRoutes(app, { store: deps.store, processes: deps.processes });
   registerOrderRoutes(app, { store: deps.store, systems: deps.systems });
   registerPostOrders(app, { appendEvents: deps.appendEvents, ids: deps.ids });
-  registerInventoryRoutes(app, { inventory: deps.inventory, ids: deps.ids });
+  registerInventoryRoutes(app, { inventory: deps.inventory, driftWatch: deps.driftWatch, ids: deps.ids });
 
   await app.ready();
   return {

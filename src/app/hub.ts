@@ -19,6 +19,7 @@ import { createInbound } from '../ingest/inbound.ts';
 import { createInventory } from '../inventory/service.ts';
 import { createInventoryTarget, INVENTORY_TARGET } from '../inventory/target.ts';
 import { createAvailabilityPublisher } from '../inventory/publisher.ts';
+import { createDriftWatch } from '../inventory/drift-watch.ts';
 import { createOrderChecks } from '../catalogue/checks.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
@@ -92,7 +93,9 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   metrics.watchOutbox(() => store.outboxStats());
   // Weft's own stock: a view the log keeps, and a target processes reserve through.
   const channels = Object.fromEntries(Object.entries(config.inventory.channels).map(([name, rule]) => [name, { locations: rule.locations, safetyStock: rule.safetyStock ?? 0, includeInTransit: rule.includeInTransit ?? false }]));
-  const inventory = createInventory({ store, ids, clock, log: logger }, { channels, pollMs: config.inventory.pollMs });
+  const drift = config.inventory.drift;
+  const inventory = createInventory({ store, ids, clock, log: logger }, { channels, pollMs: config.inventory.pollMs, observe: drift.observe });
+  const driftWatch = createDriftWatch({ inventory, clock, log: logger }, { mode: drift.mode, intervalMs: drift.intervalSeconds * 1000, settleMs: drift.settleSeconds * 1000, staleReservationMs: drift.staleReservationHours * 3_600_000 });
   targets.set(INVENTORY_TARGET, createInventoryTarget(inventory));
   const checks = config.processes.orderToCash.checks;
   const orderChecks = createOrderChecks({ store, log: logger }, { skus: checks.skus, priceTolerancePercent: checks.priceTolerancePercent < 0 ? undefined : checks.priceTolerancePercent, taxRates: checks.taxRates, requireTax: checks.requireTax });
@@ -147,7 +150,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const notificationUrls = new Map(Object.entries(config.sources).flatMap(([name, source]) => (source.notificationUrl ? [[name, source.notificationUrl] as const] : [])));
 
   const api = await buildApi(
-    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest), processes, systems: () => [...new Set([...sources.keys(), ...targets.keys()])], inventory, ids },
+    { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest), processes, systems: () => [...new Set([...sources.keys(), ...targets.keys()])], inventory, driftWatch, ids },
     {
       bodyLimitBytes: config.http.bodyLimitBytes,
       requestTimeoutMs: config.http.requestTimeoutMs,
@@ -168,6 +171,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     await inventory.start();
     await orderChecks.follower.start();
     await publisher.start();
+    driftWatch.start();
     await api.app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     await store.close();
@@ -240,6 +244,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
         await inventory.stop();
         await orderChecks.follower.stop();
         await publisher.stop();
+        driftWatch.stop();
         await router.stop();
         await engine.stop();
         await Promise.all([...targets.values()].map((target) => target.close()));

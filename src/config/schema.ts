@@ -241,6 +241,16 @@ const Inventory = Type.Object(
       { default: [], description: 'Where availability is pushed: per channel, a target, coalesced per SKU x location (only the latest value when the target is slow), changes to or from zero first. As an environment variable: JSON.' },
     ),
     pollMs: Type.Integer({ minimum: 10, default: 250, description: 'How often the availability view looks at the log when no append wakes it.' }),
+    drift: Type.Object(
+      {
+        observe: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Systems (source names) whose stock counts are compared with Weft\'s rather than taken as its stock, e.g. ["pos"] when the ERP is the book of record and the tills count.' }),
+        mode: Type.Union([Type.Literal('report'), Type.Literal('apply')], { default: 'report', description: 'report: findings wait for a person (GET /v1/inventory/drift, POST /v1/inventory/drift/apply); apply: Weft takes the system\'s count and releases stale reservations at each check.' }),
+        intervalSeconds: Type.Integer({ minimum: 0, default: 300, description: 'How often Weft compares; 0: only when asked through the API.' }),
+        settleSeconds: Type.Integer({ minimum: 0, default: 60, description: 'A count is compared once Weft\'s last movement there is this old: movements on their way settle first.' }),
+        staleReservationHours: Type.Number({ minimum: 0, default: 72, description: 'A reservation held longer than this is reported as never released.' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

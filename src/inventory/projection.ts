@@ -7,6 +7,8 @@ import type { InventoryPosition } from '../domain/inventory/inventory-position.s
 // an event does to another key (a transfer's units in transit to its destination) is a sum, and sums
 // commute. Sets (counts, positions a system reports) only touch their own key, which the log orders.
 // Reservations are Weft's own: a system's reported `reserved` is not taken, Weft's reservations are.
+// Systems named as observed (inventory.drift.observe) do not set stock: their counts are kept beside
+// Weft's as observations, which drift detection compares (drift.ts).
 
 /** The event types the projection folds. */
 export const INVENTORY_EVENT_TYPES = [
@@ -37,6 +39,10 @@ export interface StockRecord {
   reserved: number;
   /** Open reservations by `orderId/lineId` (lineId empty when the reservation is for the whole order): units. */
   reservations: Map<string, number>;
+  /** When each open reservation was made. */
+  reservedAt: Map<string, string>;
+  /** The last count each observed system reported here, with the units Weft booked as sold here since. */
+  observations: Map<string, { onHand: number; asOf: string; salesSince: number }>;
   /** Events of this key's subject folded so far (its sequence in the log). */
   version: number;
   /** When the stock last changed (the event's occurredAt or asOf). */
@@ -50,6 +56,8 @@ export interface StockEvent {
   /** The event's sequence within its subject. */
   sequence: number;
   data: unknown;
+  /** The event's source (`urn:weft:source:<system>` for what a system reported). */
+  source?: string;
 }
 
 /** The whole projection: records by `sku@location`, with an index of reservations by order. */
@@ -59,11 +67,18 @@ export interface StockState {
   bySku: Map<string, Map<string, StockRecord>>;
   /** Keys holding reservations of each order. */
   byOrder: Map<string, Set<string>>;
+  /** Systems whose counts are observations, not stock (by configured name). */
+  observed: ReadonlySet<string>;
 }
 
-/** An empty projection. */
-export function emptyStock(): StockState {
-  return { records: new Map(), bySku: new Map(), byOrder: new Map() };
+/** An empty projection; counts from `observed` systems are kept as observations, not taken as stock. */
+export function emptyStock(observed: readonly string[] = []): StockState {
+  return { records: new Map(), bySku: new Map(), byOrder: new Map(), observed: new Set(observed) };
+}
+
+/** The configured system an event came from, when a system's connector reported it. */
+function systemOf(source: string | undefined): string | undefined {
+  return source?.startsWith('urn:weft:source:') ? source.slice('urn:weft:source:'.length) : undefined;
 }
 
 /** The record of a key, created empty when it is new. */
@@ -71,7 +86,7 @@ export function recordOf(state: StockState, sku: string, locationId: string): St
   const key = inventoryKey(sku, locationId);
   let record = state.records.get(key);
   if (!record) {
-    record = { sku, locationId, onHand: 0, transfersInTransit: 0, reportedInTransit: 0, reportedSafetyStock: 0, reserved: 0, reservations: new Map(), version: 0, updatedAt: '' };
+    record = { sku, locationId, onHand: 0, transfersInTransit: 0, reportedInTransit: 0, reportedSafetyStock: 0, reserved: 0, reservations: new Map(), reservedAt: new Map(), observations: new Map(), version: 0, updatedAt: '' };
     state.records.set(key, record);
     let locations = state.bySku.get(sku);
     if (!locations) state.bySku.set(sku, (locations = new Map()));
@@ -89,8 +104,10 @@ function orderOfReservation(reservation: string): string {
   return reservation.slice(0, reservation.indexOf('/'));
 }
 
-function changeReservation(state: StockState, record: StockRecord, reservation: string, delta: number): void {
+function changeReservation(state: StockState, record: StockRecord, reservation: string, delta: number, at?: string): void {
   const held = (record.reservations.get(reservation) ?? 0) + delta;
+  if (held > 0 && at !== undefined && !record.reservedAt.has(reservation)) record.reservedAt.set(reservation, at);
+  if (held <= 0) record.reservedAt.delete(reservation);
   const key = inventoryKey(record.sku, record.locationId);
   const orderId = orderOfReservation(reservation);
   record.reserved += delta;
@@ -129,11 +146,17 @@ function consumeReservations(state: StockState, record: StockRecord, orderId: st
  */
 export function applyStockEvent(state: StockState, event: StockEvent): boolean {
   if (!(INVENTORY_EVENT_TYPES as readonly string[]).includes(event.type)) return false;
+  const observer = systemOf(event.source);
+  const observes = observer !== undefined && state.observed.has(observer);
   if (event.type === 'weft.inventory.position_reported.v1') {
     const position = event.data as InventoryPosition;
     const record = recordOf(state, position.sku, position.locationId);
     if (event.sequence <= record.version) return false;
     record.version = event.sequence;
+    if (observes) {
+      record.observations.set(observer, { onHand: position.onHand, asOf: position.asOf, salesSince: 0 });
+      return true;
+    }
     record.onHand = position.onHand;
     record.reportedInTransit = position.inTransit;
     record.reportedSafetyStock = position.safetyStock;
@@ -144,11 +167,15 @@ export function applyStockEvent(state: StockState, event: StockEvent): boolean {
   const record = recordOf(state, movement.sku, movement.locationId);
   if (event.sequence <= record.version) return false;
   record.version = event.sequence;
+  if (observes && movement.kind === 'count') {
+    record.observations.set(observer, { onHand: movement.countedQuantity ?? record.onHand + movement.quantityDelta, asOf: movement.occurredAt, salesSince: 0 });
+    return true;
+  }
   record.updatedAt = movement.occurredAt;
   const reference = movement.reference;
   switch (movement.kind) {
     case 'reservation':
-      if (reference?.kind === 'order') changeReservation(state, record, reservationKey(reference.id, reference.lineId), movement.quantityDelta);
+      if (reference?.kind === 'order') changeReservation(state, record, reservationKey(reference.id, reference.lineId), movement.quantityDelta, movement.occurredAt);
       break;
     case 'release':
       // Never below zero: the release of something a sale already consumed releases what is left.
@@ -167,6 +194,8 @@ export function applyStockEvent(state: StockState, event: StockEvent): boolean {
       break;
     case 'sale':
       record.onHand += movement.quantityDelta;
+      // What each observed system has not counted yet, if it has not booked the sale.
+      for (const observation of record.observations.values()) observation.salesSince -= movement.quantityDelta;
       // A sale of a reserved order line takes its units out of the reservation, not again out of what is free.
       if (reference?.kind === 'order') consumeReservations(state, record, reference.id, reference.lineId, -movement.quantityDelta);
       break;

@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { ConnectorLog } from '../ports/connector.ts';
 import type { NewEvent, Store, SubjectExpectation } from '../ports/store.ts';
 import { createLogFollower } from '../delivery/log-follower.ts';
+import { findDrift, type DriftFinding, type DriftOptions } from './drift.ts';
 import { applyStockEvent, emptyStock, INVENTORY_EVENT_TYPES, reservationKey, viewOf, type ChannelRule, type StockState, type StockView } from './projection.ts';
 
 // Availability answered from memory, kept by the log. The hub folds every inventory event of the log
@@ -29,6 +30,8 @@ export interface InventoryDeps {
 export interface InventoryOptions {
   /** Rules per channel (a storefront or marketplace, by its configured system name). */
   channels: Readonly<Record<string, ChannelRule>>;
+  /** Systems whose counts are compared with Weft's stock rather than taken as it (drift detection). */
+  observe?: readonly string[];
   /** How often the log is looked at when nothing wakes the service, in ms. */
   pollMs?: number;
   /** Events folded per read. */
@@ -112,6 +115,10 @@ export interface Inventory {
   position(): number;
   /** The channels configured. */
   channels(): readonly string[];
+  /** Where Weft's stock and the observed systems' counts disagree now, and reservations never released. */
+  drift(options: DriftOptions): DriftFinding[];
+  /** Sets Weft's on hand at a SKU × location (a count from `why`); false when the stock moved meanwhile and nothing was written. */
+  setOnHand(sku: string, locationId: string, expected: number, onHand: number, why: string): Promise<boolean>;
 }
 
 const MAX_ATTEMPTS = 20;
@@ -119,7 +126,7 @@ const MAX_ATTEMPTS = 20;
 /** Creates the service; call start() before checking. */
 export function createInventory(deps: InventoryDeps, options: InventoryOptions): Inventory {
   const { store, ids, clock, log } = deps;
-  const state: StockState = emptyStock();
+  const state: StockState = emptyStock(options.observe ?? []);
   const locks = new Map<string, Promise<void>>();
 
   const follower = createLogFollower({ store, log }, { name: 'inventory', types: INVENTORY_EVENT_TYPES, apply: (event) => applyStockEvent(state, event), ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }), ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
@@ -271,6 +278,24 @@ export function createInventory(deps: InventoryDeps, options: InventoryOptions):
     drain: catchUp,
     position: follower.position,
     channels: () => Object.keys(options.channels),
+    drift: (driftOptions) => findDrift(state, clock.now(), driftOptions),
+    async setOnHand(sku, locationId, expected, onHand, why) {
+      const key = inventoryKey(sku, locationId);
+      return withLocks([key], async () => {
+        await catchUp();
+        const record = state.records.get(key);
+        // Only the correction of what was found: if the stock moved since, the finding is stale.
+        if ((record?.onHand ?? 0) !== expected) return false;
+        const at = new Date(clock.now()).toISOString();
+        const data = { id: ids.next('inventoryMovement'), sku, locationId, kind: 'count', quantityDelta: onHand - expected, countedQuantity: onHand, reason: 'drift_correction', note: why.slice(0, 1000), occurredAt: at, externalRefs: [] };
+        const event: NewEvent = { id: ids.next('event'), source: INVENTORY_SOURCE, type: 'weft.inventory.counted.v1', subject: key, time: at, data };
+        const result = await store.commit({ expect: [{ subject: key, version: record?.version ?? 0 }], events: [event] });
+        if (result.status === 'version_conflict') return false;
+        if (result.status !== 'committed') throw new WeftError('internal', `inventory: the correction of ${key} was not committed: ${result.status}`);
+        applyStockEvent(state, { type: event.type, subject: key, sequence: result.events[0]?.sequence ?? 0, data, source: INVENTORY_SOURCE });
+        return true;
+      });
+    },
     reservationsOf,
     check(query) {
       const channelRule = rule(query.channel);

@@ -268,6 +268,8 @@ describe('operations endpoints', () => {
       '/v1/inbound/rejections/{id}',
       '/v1/inbound/rejections/{id}/discard',
       '/v1/inbound/rejections/{id}/replay',
+      '/v1/inventory/drift',
+      '/v1/inventory/drift/apply',
       '/v1/keys',
       '/v1/keys/{id}',
       '/v1/orders',

@@ -4,6 +4,7 @@ import { idPattern } from '../../../../domain/shared/ids.ts';
 import { ConflictError, InputError } from '../../../../errors/index.ts';
 import type { IdGenerator } from '../../../../ports/clock.ts';
 import type { Inventory } from '../../../../inventory/service.ts';
+import type { DriftWatch } from '../../../../inventory/drift-watch.ts';
 
 // The availability experience API. `GET /v1/availability` answers from the hub's memory (the
 // projection the log keeps), one or many SKUs at a location or across a channel's locations.
@@ -55,6 +56,7 @@ const ReserveBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const ApplyBody = Type.Object({ ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 1000, description: 'Finding ids; all current findings when absent.' })) }, { additionalProperties: false });
 const OrderParams = Type.Object({ orderId: Type.String({ pattern: idPattern('ord') }) });
 const ReleaseQuery = Type.Object({ lineId: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 500 })])) }, { additionalProperties: false });
 
@@ -64,8 +66,14 @@ function listOf(value: string | readonly string[] | undefined): string[] {
 }
 
 /** Registers the availability and reservation routes (inventory:read, inventory:reserve). */
-export function registerInventoryRoutes(app: FastifyInstance, deps: { inventory: Inventory; ids: IdGenerator }): void {
+export function registerInventoryRoutes(app: FastifyInstance, deps: { inventory: Inventory; driftWatch: DriftWatch; ids: IdGenerator }): void {
   const tags = ['inventory'];
+  app.get('/v1/inventory/drift', { config: { scope: 'inventory:read' }, schema: { summary: 'Where Weft\'s stock and the systems\' counts disagree, the likely cause, and the correction proposed', tags } }, async () => deps.driftWatch.check());
+  app.post<{ Body: Static<typeof ApplyBody> }>(
+    '/v1/inventory/drift/apply',
+    { config: { scope: 'inventory:manage' }, schema: { summary: 'Apply the proposed corrections (of the findings named, or all)', tags, body: ApplyBody } },
+    async (request) => deps.driftWatch.apply(request.body.ids),
+  );
   app.get<{ Querystring: Static<typeof AvailabilityQuery> }>(
     '/v1/availability',
     { config: { scope: 'inventory:read' }, schema: { summary: 'What may be sold: SKUs at a location or across a channel\'s locations', tags, querystring: AvailabilityQuery, response: { 200: AvailabilityAnswer } } },
