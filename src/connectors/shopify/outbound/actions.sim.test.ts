@@ -100,7 +100,7 @@ describe('Shopify actions against the simulator', () => {
     const { order } = await sim.createOrder({ lines: [{ sku: 'JKT-4711-M-NVY', quantity: 1, price: '129.99' }], locationId: shopifyLocation });
     const orderId = 'ord_01JDRSWVK182VYZ04SXWF6E997';
     const held = command('noteOrder', 'weft.order.held.v1', { orderId, reason: 'payment_pending', note: 'card review', occurredAt: '2026-11-20T09:14:04.000Z' });
-    await rejectsWith(target.actions.noteOrder!.run(contextOf(http, held)), 'target_unavailable', true);
+    await rejectsWith(target.actions.noteOrder!.run(contextOf(http, held)), 'target_rejected', true);
     await target.actions.tagOrder!.run(contextOf(http, command('tagOrder', 'weft.order.captured.v1', { id: orderId, externalRefs: [{ system: 'shopify-demo', id: order.id }] })));
     const noted = await target.actions.noteOrder!.run(contextOf(http, held));
     assert.equal(noted.status, 'updated');
@@ -112,7 +112,7 @@ describe('Shopify actions against the simulator', () => {
 
   it('createFulfillment for an order not tagged yet is retryable', async () => {
     const shipment = command('createFulfillment', 'weft.shipment.dispatched.v1', { orderId: 'ord_01JDRSWVK182VYZ04SXWF6E996', fromLocationId: LOC, carrier: 'ups', trackingNumbers: [], trackingUrls: [], lines: [{ sku: 'X', quantity: 1 }] });
-    const error = await rejectsWith(target.actions.createFulfillment!.run(contextOf(http, shipment)), 'target_unavailable', true);
+    const error = await rejectsWith(target.actions.createFulfillment!.run(contextOf(http, shipment)), 'target_rejected', true);
     assert.equal(error.retryAfterSeconds, 30);
   });
 

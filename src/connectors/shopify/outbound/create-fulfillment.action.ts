@@ -145,7 +145,8 @@ export function createCreateFulfillmentAction(deps: CreateFulfillmentDeps): Conn
       const orders = found.orders.nodes;
       if (orders.length !== 1) {
         // Retryable: the tagOrder command of a fresh order may still be on its way.
-        throw new TargetError('target_unavailable', `${what('WeftFindOrder')}: ${orders.length === 0 ? 'no' : 'more than one'} Shopify order is tagged ${weftOrderTag(shipment.orderId)}; route weft.order.captured.v1 of this shop to tagOrder`, { retryAfterSeconds: 30 });
+        // Shopify answered: the order is not tagged yet. Retried, but not counted toward the breaker (Shopify is up).
+        throw new TargetError('target_rejected', `${what('WeftFindOrder')}: ${orders.length === 0 ? 'no' : 'more than one'} Shopify order is tagged ${weftOrderTag(shipment.orderId)}; route weft.order.captured.v1 of this shop to tagOrder`, { retryable: true, retryAfterSeconds: 30 });
       }
       const order = orders[0]!;
       const existing = order.fulfillments.find((f) => f.trackingInfo.some((t) => t.number !== null && shipment.trackingNumbers.includes(t.number)));

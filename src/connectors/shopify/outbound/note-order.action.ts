@@ -63,7 +63,8 @@ export function createNoteOrderAction(deps: NoteOrderDeps): ConnectorAction {
       const orders = found.orders.nodes;
       if (orders.length !== 1) {
         // Retryable: the tagOrder command of a fresh order may still be on its way.
-        throw new TargetError('target_unavailable', `WeftFindOrder to ${deps.target}: ${orders.length === 0 ? 'no' : 'more than one'} Shopify order is tagged ${weftOrderTag(orderId)}; route weft.order.captured.v1 of this shop to tagOrder`, { retryAfterSeconds: 30 });
+        // Shopify answered: the order is not tagged yet. Retried, but not counted toward the breaker (Shopify is up).
+        throw new TargetError('target_rejected', `WeftFindOrder to ${deps.target}: ${orders.length === 0 ? 'no' : 'more than one'} Shopify order is tagged ${weftOrderTag(orderId)}; route weft.order.captured.v1 of this shop to tagOrder`, { retryable: true, retryAfterSeconds: 30 });
       }
       const order = orders[0] as { id: string };
       const data = await deps.client.run<{ orderUpdate: { order: { id: string } | null; userErrors: UserError[] } }>(noteOrderOperation(order.id, note), context.signal);
