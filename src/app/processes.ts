@@ -24,7 +24,7 @@ export function buildProcesses(config: Config, targets: ReadonlyMap<string, Deli
     if (o2c.crm !== '') need('crm', o2c.crm, ['noteOrder']);
     for (const [system, target] of Object.entries(o2c.channels)) need(`channels.${system}`, target, ['noteOrder', ...(o2c.capturePayments ? ['capturePayment'] : [])]);
     if (problems.length > 0) throw new ConfigError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
-    const settings = { erp: o2c.erp, warehouse: o2c.warehouse === '' ? undefined : o2c.warehouse, collectWithinHours: o2c.collectWithinHours, channels: o2c.channels, capturePayments: o2c.capturePayments, recordPayments: o2c.recordPayments, shortShipmentWaitHours: o2c.shortShipmentWaitHours, crm: o2c.crm === '' ? undefined : o2c.crm };
+    const settings = { erp: o2c.erp, warehouse: o2c.warehouse === '' ? undefined : o2c.warehouse, collectWithinHours: o2c.collectWithinHours, channels: o2c.channels, capturePayments: o2c.capturePayments, recordPayments: o2c.recordPayments, shortShipmentWaitHours: o2c.shortShipmentWaitHours, crm: o2c.crm === '' ? undefined : o2c.crm, erpClosesLines: targets.get(o2c.erp)?.actions.closeLines !== undefined };
     // Every version still needed: orders started on version 1 finish on it.
     definitions.push(orderToCash(settings, 1) as ProcessDefinition<unknown>, orderToCash(settings, 2) as ProcessDefinition<unknown>);
   }

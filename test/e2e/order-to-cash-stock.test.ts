@@ -194,7 +194,11 @@ describe('order-to-cash with stock', () => {
     await until(async () => (await stateOf(o)) === 'completed', 'billed and completed');
     const events = (await call('GET', `/v1/events?subject=${o.id}`)).body.events as { type: string; data: { quantity?: number; reason?: string } }[];
     assert.deepEqual(events.filter((e) => e.type === 'weft.order.line_cancelled.v1').map((e) => [e.data.quantity, e.data.reason]), [[2, 'out_of_stock']]);
-    assert.equal(erp.records('invoice').filter((invoice) => salesOrders(o).some((so) => so.id === (invoice.createdFrom as { id: string }).id)).length, 1, 'one invoice');
+    const invoices = erp.records('invoice').filter((invoice) => salesOrders(o).some((so) => so.id === (invoice.createdFrom as { id: string }).id));
+    assert.equal(invoices.length, 1, 'one invoice');
+    const billed = (invoices[0]?.item as { items: { quantity: number }[] }).items.map((item) => item.quantity);
+    assert.deepEqual(billed, [1], 'the invoice bills the unit that shipped, not the two cancelled');
+    assert.deepEqual((salesOrders(o)[0]?.item as { items: { quantity: number }[] }).items.map((item) => item.quantity), [1], 'the sales order line was lowered first');
     assert.deepEqual(await reservationsOf(o), [], 'nothing left reserved');
   });
 });

@@ -4,7 +4,7 @@ import { upsertCustomerAction } from './outbound/customer.action.ts';
 import { adjustInventoryAction } from './outbound/inventory-adjustment.action.ts';
 import { upsertInventoryItemsAction } from './outbound/inventory-item.action.ts';
 import { upsertSalesOrderAction } from './outbound/sales-order.action.ts';
-import { closeSalesOrderAction } from './outbound/close-sales-order.action.ts';
+import { closeLinesAction, closeSalesOrderAction } from './outbound/close-sales-order.action.ts';
 import { recordPaymentAction } from './outbound/customer-payment.action.ts';
 import { authorizeReturnAction, cashRefundAction, fulfilSalesOrderAction, invoiceSalesOrderAction } from './outbound/transactions.action.ts';
 
@@ -22,6 +22,7 @@ export const ACTIONS: Readonly<Record<string, ActionEntry>> = {
   upsertInventoryItems: { writes: 'product', build: upsertInventoryItemsAction },
   upsertSalesOrder: { writes: 'order', build: upsertSalesOrderAction },
   closeSalesOrder: { writes: 'order', build: closeSalesOrderAction },
+  closeLines: { writes: 'order', build: closeLinesAction },
   fulfilSalesOrder: { writes: 'shipment', build: fulfilSalesOrderAction },
   invoiceSalesOrder: { writes: 'invoice', build: invoiceSalesOrderAction },
   recordPayment: { writes: 'payment', build: recordPaymentAction },

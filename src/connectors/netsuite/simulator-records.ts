@@ -186,6 +186,8 @@ export function createRecordStore(now: () => number) {
         const line = lines.find((candidate) => candidate.line === change.line);
         if (line === undefined) throw new SimFailure(400, 'INVALID_CONTENT', `No line ${String(change.line)} on ${type} ${record.id}.`, 'item.items.line');
         Object.assign(line, change);
+        // A new quantity re-prices the line at its rate, as NetSuite recalculates the amount.
+        if (typeof change.quantity === 'number' && change.amount === undefined && line.rate !== undefined) line.amount = money(cents(line.rate, 'rate') * change.quantity);
       }
       // A sales order whose every line is closed is Closed, as NetSuite derives it.
       if (type === 'salesOrder' && lines.length > 0 && lines.every((line) => line.isClosed === true)) record.status = 'Closed';
@@ -216,7 +218,8 @@ export function createRecordStore(now: () => number) {
       const given = linesOf(body);
       // Lines named in the body (by item) are taken with their quantity; sourced line fields
       // (custom columns, rate) come from the source line, as NetSuite sources them on a transform.
-      const lines = (given.length === 0 ? sourceLines : given).map((line, index) => {
+      // A transform without lines takes the open ones: closed lines are neither fulfilled nor billed.
+      const lines = (given.length === 0 ? sourceLines.filter((line) => line.isClosed !== true) : given).map((line, index) => {
         const itemId = (line.item as { id?: unknown } | undefined)?.id;
         const from = sourceLines.find((candidate) => (candidate.item as { id: string }).id === itemId);
         if (from === undefined) throw new SimFailure(400, 'USER_ERROR', `You have entered an Invalid Field Value ${JSON.stringify(itemId)} for the following field: item`, `item.items[${index}].item`);

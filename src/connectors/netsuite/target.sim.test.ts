@@ -102,6 +102,27 @@ test('closeSalesOrder closes every line of a cancelled order\'s sales order once
   assert.equal((await run(target, command('closeSalesOrder', 'weft.order.cancelled.v1', { orderId: 'ord_01JDS0000000000000000000ZZ' }))).status, 'not_found');
 });
 
+test('closeLines lowers a line by its cancelled units and closes a line left with nothing; the invoice then bills only the rest; a retry changes nothing', async () => {
+  await seedCatalogue();
+  await run(target, command('upsertSalesOrder', 'weft.order.captured.v1'));
+  const order = structuredClone(exampleEvent('weft.order.captured.v1')).data as { id: string; lines: { id: string; quantity: number }[] };
+  const [first, second] = order.lines as [{ id: string; quantity: number }, { id: string; quantity: number }];
+  const close = command('closeLines', 'weft.order.line_cancelled.v1', {
+    orderId: order.id,
+    lines: [
+      { lineId: first.id, quantity: first.quantity, orderedQuantity: first.quantity },
+      { lineId: second.id, quantity: 1, orderedQuantity: second.quantity },
+    ],
+  });
+  assert.equal((await run(target, close)).status, 'updated');
+  const lines = (sim.records('salesOrder')[0]?.item as { items: { isClosed?: boolean; quantity: number }[] }).items;
+  assert.deepEqual([lines[0]?.isClosed, lines[1]?.quantity], [true, second.quantity - 1]);
+  assert.equal((await run(target, close)).status, 'already_done', 'setting the same quantities again changes nothing');
+  await run(target, command('invoiceSalesOrder', 'weft.order.completed.v1', { orderId: order.id, occurredAt: '2026-11-23T12:00:00.000Z' }));
+  const billed = (sim.records('invoice')[0]?.item as { items: { quantity: number }[] }).items.map((item) => item.quantity);
+  assert.deepEqual(billed, [second.quantity - 1], 'the closed line is not billed, the lowered one only for what is left');
+});
+
 test('fulfilSalesOrder transforms the sales order once; a retry finds it by external id (lookup)', async () => {
   await seedCatalogue();
   await run(target, command('upsertSalesOrder', 'weft.order.captured.v1'));

@@ -299,7 +299,14 @@ describe('order-to-cash v2: stock first', () => {
     const waiting = decide('wait_for_rest');
     assert.deepEqual([waiting.instance.state, waiting.unit.timers?.length], ['partially_shipped', 1], 'backordered: another window');
     const cancelled = decide('cancel_rest');
-    assert.deepEqual([cancelled.instance.state, eventsOf(cancelled), commandsOf(cancelled)], ['invoicing', ['weft.order.line_cancelled.v1'], ['erp.invoiceSalesOrder']]);
+    assert.deepEqual([cancelled.instance.state, eventsOf(cancelled), commandsOf(cancelled)], ['invoicing', ['weft.order.line_cancelled.v1'], ['erp.invoiceSalesOrder']], 'an ERP without closeLines is only billed');
+    const closing = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: {}, erpClosesLines: true, capturePayments: true }, 2);
+    const closed = step(order, asked.instance, { kind: 'task', id: 'tsk_r', taskKind: 'short_shipment', decision: 'cancel_rest', note: undefined, resolvedAt: now, data: null }, closing);
+    assert.deepEqual(commandsOf(closed), ['erp.closeLines', 'erp.invoiceSalesOrder'], 'the cancelled units come off the sales order before it is billed');
+    assert.deepEqual((closed.unit.outbox?.[0]?.payload as { data: unknown }).data, { orderId: order.id, lines: [{ lineId: line.id, quantity: 2, orderedQuantity: 3 }] });
+    const billed = step(order, closed.instance, result('weft.command.delivered.v1', order, 'erp', 'invoiceSalesOrder', { status: 'created' }), orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' }, erpClosesLines: true, capturePayments: true }, 2));
+    const cancelledWorth = Math.round((line.total.amount * 2) / 3);
+    assert.deepEqual((billed.unit.outbox?.[0]?.payload as { data: { amount: unknown } }).data.amount, { amount: order.totals.grandTotal.amount - cancelledWorth, currency: 'EUR' }, 'the cancelled units are not charged');
     assert.deepEqual(cancelled.unit.events?.[0]?.data, { orderId: order.id, lineId: line.id, quantity: line.quantity - 1, reason: 'out_of_stock', occurredAt: now });
     assert.equal(envelopeOf<OrderToCashData>(cancelled.instance).data.order.lines.find((l) => l.id === line.id)?.cancelledQuantity, line.quantity - 1);
   });

@@ -43,6 +43,8 @@ export interface OrderToCashSettings {
   shortShipmentWaitHours?: number;
   /** v2: the CRM target (a noteOrder action): holds, cancellations and completion are written there as to the channel. */
   crm?: string | undefined;
+  /** v2: the ERP target has closeLines, which takes cancelled units off the sales order before it is billed. */
+  erpClosesLines?: boolean;
 }
 
 /** What the process keeps of an order. */
@@ -198,10 +200,24 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
     ...toChannel(ctx, 'weft.order.held.v1', { orderId: ctx.data.order.id, reason: 'stock_check', note: why, occurredAt: ctx.now }),
   ];
   const complete = (ctx: Ctx): ProcessAction[] => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now });
-  /** What the payments authorised and did not capture yet, in minor units. */
-  const toCapture = (ctx: Ctx): number => ctx.data.order.payments.filter((payment) => payment.status === 'authorized').reduce((sum, payment) => sum + Math.max(0, payment.amountAuthorized.amount - payment.amountCaptured.amount), 0);
-  /** What the customer paid for the order, captured or to be: what the ERP records against the invoice. */
-  const paid = (ctx: Ctx): number => ctx.data.order.payments.filter((payment) => payment.status === 'authorized' || payment.status === 'captured').reduce((sum, payment) => sum + Math.max(payment.amountAuthorized.amount, payment.amountCaptured.amount), 0);
+  /** What the cancelled units were worth, tax included, in minor units (each line's share of its total and taxes). */
+  const cancelledValue = (order: Order): number =>
+    order.lines.reduce((sum, line) => {
+      const cancelled = line.cancelledQuantity ?? 0;
+      if (cancelled === 0) return sum;
+      const taxes = order.pricesIncludeTax ? 0 : line.taxes.reduce((total, tax) => total + tax.amount.amount, 0);
+      return sum + Math.round(((line.total.amount + taxes) * cancelled) / line.quantity);
+    }, 0);
+  /** What the order comes to once cancelled units are taken off. */
+  const due = (ctx: Ctx): number => Math.max(0, ctx.data.order.totals.grandTotal.amount - cancelledValue(ctx.data.order));
+  const capturedAlready = (ctx: Ctx): number => ctx.data.order.payments.reduce((sum, payment) => sum + payment.amountCaptured.amount, 0);
+  /** What the payments authorised and did not capture yet, no more than is due: cancelled units are not charged. */
+  const toCapture = (ctx: Ctx): number => {
+    const open = ctx.data.order.payments.filter((payment) => payment.status === 'authorized').reduce((sum, payment) => sum + Math.max(0, payment.amountAuthorized.amount - payment.amountCaptured.amount), 0);
+    return Math.max(0, Math.min(open, due(ctx) - capturedAlready(ctx)));
+  };
+  /** What the customer paid for the order, captured or to be, no more than is due: what the ERP records against the invoice. */
+  const paid = (ctx: Ctx): number => Math.min(due(ctx), ctx.data.order.payments.filter((payment) => payment.status === 'authorized' || payment.status === 'captured').reduce((sum, payment) => sum + Math.max(payment.amountAuthorized.amount, payment.amountCaptured.amount), 0));
   const money = (ctx: Ctx, amount: number) => ({ amount, currency: ctx.data.order.currency });
   const channelOf = (ctx: Ctx): string | undefined => settings.channels[ctx.data.order.originSystem];
   const capturesAtChannel = (ctx: Ctx): boolean => settings.capturePayments === true && channelOf(ctx) !== undefined && toCapture(ctx) > 0;
@@ -316,6 +332,25 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
         },
         actions: (ctx) => [
           ...(ctx.data.cancelledShort ?? []).map((line): ProcessAction => ({ kind: 'emit', type: 'weft.order.line_cancelled.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, lineId: line.lineId, quantity: line.missing, reason: 'out_of_stock', occurredAt: ctx.now } })),
+          // Before the invoice (same target, same key: delivered in this order), so the ERP bills what shipped.
+          ...(settings.erpClosesLines && (ctx.data.cancelledShort ?? []).length > 0
+            ? [{
+                kind: 'command',
+                target: erp,
+                action: 'closeLines',
+                event: {
+                  type: 'weft.order.line_cancelled.v1',
+                  data: {
+                    orderId: ctx.data.order.id,
+                    lines: (ctx.data.cancelledShort ?? []).map((short) => {
+                      const line = ctx.data.order.lines.find((candidate) => candidate.id === short.lineId);
+                      return { lineId: short.lineId, quantity: line?.cancelledQuantity ?? short.missing, orderedQuantity: line?.quantity };
+                    }),
+                  },
+                },
+                priority: 'urgent',
+              } satisfies ProcessAction]
+            : []),
           ...(afterShipping(ctx.data) === 'invoicing' ? invoice(ctx) : []),
         ],
         note: 'the rest is cancelled: bill what shipped',
