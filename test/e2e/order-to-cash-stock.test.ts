@@ -25,7 +25,7 @@ const credentials = { consumerKey: 'ck-stock', consumerSecret: 'cs-stock-secret'
 const TOKEN = 'ship-notify-token-for-the-stock-tests';
 const DC = ids.next('location');
 const STORE = ids.next('location');
-const SKUS = ['STOCK-A', 'STOCK-B', 'STOCK-C', 'STOCK-D', 'STOCK-E', 'STOCK-F'];
+const SKUS = ['STOCK-A', 'STOCK-B', 'STOCK-C', 'STOCK-D', 'STOCK-E', 'STOCK-F', 'STOCK-G', 'STOCK-H'];
 let erp: NetSuiteSimulator;
 let warehouse: ShipStationSimulator;
 let hub: Hub;
@@ -200,5 +200,35 @@ describe('order-to-cash with stock', () => {
     assert.deepEqual(billed, [1], 'the invoice bills the unit that shipped, not the two cancelled');
     assert.deepEqual((salesOrders(o)[0]?.item as { items: { quantity: number }[] }).items.map((item) => item.quantity), [1], 'the sales order line was lowered first');
     assert.deepEqual(await reservationsOf(o), [], 'nothing left reserved');
+  });
+
+  it('follows a line the customer cancels after release: its stock back, off the warehouse order and the sales order, not billed', async () => {
+    await stock('STOCK-G', DC, 5);
+    await stock('STOCK-H', DC, 5);
+    const base = order(7, 'STOCK-G', 1);
+    const first = base.lines[0] as Order['lines'][number];
+    const second = { ...first, id: ids.next('orderLine'), sku: 'STOCK-H' };
+    const group = base.fulfilmentGroups[0] as Order['fulfilmentGroups'][number];
+    const o: Order = {
+      ...base,
+      lines: [first, second],
+      fulfilmentGroups: [{ ...group, lineIds: [first.id, second.id] }],
+      totals: { ...base.totals, subtotal: { amount: 5800, currency: 'USD' }, grandTotal: { amount: 6300, currency: 'USD' } },
+      payments: base.payments.map((p) => ({ ...p, amountAuthorized: { amount: 6300, currency: 'USD' } })),
+    };
+    await post('weft.order.captured.v1', o.id, o);
+    await until(async () => (await stateOf(o)) === 'released', 'released');
+    await until(() => warehouseOrders(o).some((record) => record.orderStatus === 'awaiting_shipment'), 'the warehouse order');
+    assert.deepEqual([await available('STOCK-G', DC), await available('STOCK-H', DC)], [4, 4]);
+    await post('weft.order.line_cancelled.v1', o.id, { orderId: o.id, lineId: second.id, quantity: 1, reason: 'customer_request', occurredAt: new Date().toISOString() });
+    await until(async () => (await available('STOCK-H', DC)) === 5, 'the cancelled line\'s unit back');
+    await until(() => warehouseOrders(o)[0]?.items.length === 1, 'the warehouse order without the cancelled line');
+    await until(() => ((salesOrders(o)[0]?.item as { items: { isClosed?: boolean }[] }).items[1]?.isClosed) === true, 'the sales order line closed');
+    assert.equal(await stateOf(o), 'released');
+    await warehouse.shipOrder(o.id, { carrierCode: 'ups', trackingNumber: '1ZLINE' });
+    await until(async () => (await stateOf(o)) === 'completed', 'completed');
+    const invoice = erp.records('invoice').find((record) => salesOrders(o).some((so) => so.id === (record.createdFrom as { id: string }).id));
+    assert.deepEqual((invoice?.item as { items: { quantity: number }[] }).items.map((item) => item.quantity), [1], 'only the line that shipped is billed');
+    assert.equal(warehouseOrders(o).length, 1, 'the warehouse order was updated, not doubled');
   });
 });

@@ -323,4 +323,52 @@ describe('order-to-cash v2: stock first', () => {
     const heldV1 = step(order, step(order, undefined, event('weft.order.captured.v1', order.id, order), v1WithCrm).instance, event('weft.order.held.v1', order.id, { orderId: order.id, reason: 'fraud_review', occurredAt: now }), v1WithCrm);
     assert.deepEqual(commandsOf(heldV1), ['shop.noteOrder'], 'version 1 stays as it was for the orders it carries');
   });
+
+  it('follows a line the customer cancels before it ships: stock released, the ERP and the warehouse told, the last line cancels the order', () => {
+    const closing = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: {}, erpClosesLines: true }, 2);
+    const order = germanWebOrder;
+    const c2 = (instance: ProcessInstance | undefined, input: ProcessInput): Step => step(order, instance, input, closing);
+    const captured = c2(undefined, event('weft.order.captured.v1', order.id, order));
+    const validated = c2(captured.instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
+    const inErp = c2(validated.instance, reserveResult(order, 'reserved'));
+    const released = c2(inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    assert.equal(released.instance.state, 'released');
+    const ship = order.fulfilmentGroups.find((g) => g.kind === 'ship') as Order['fulfilmentGroups'][number];
+    const pickup = order.fulfilmentGroups.find((g) => g.kind === 'pickup_in_store') as Order['fulfilmentGroups'][number];
+    const shipLine = order.lines.find((l) => l.fulfilmentGroupId === ship.id) as Order['lines'][number];
+    const pickupLine = order.lines.find((l) => l.fulfilmentGroupId === pickup.id) as Order['lines'][number];
+    const cancelLine = (instance: ProcessInstance, line: Order['lines'][number], quantity: number) => c2(instance, event('weft.order.line_cancelled.v1', order.id, { orderId: order.id, lineId: line.id, quantity, reason: 'customer_request', occurredAt: now }));
+
+    const noShip = cancelLine(released.instance, shipLine, shipLine.quantity);
+    assert.deepEqual([noShip.instance.state, commandsOf(noShip)], ['awaiting_pickup', ['weft-inventory.releaseOrder', 'erp.closeLines', 'wms.cancelOrder']], 'nothing left to ship: the warehouse order is cancelled, the pick-up is what remains');
+    assert.deepEqual((noShip.unit.outbox?.[1]?.payload as { data: unknown }).data, { orderId: order.id, lines: [{ lineId: shipLine.id, quantity: shipLine.quantity, orderedQuantity: shipLine.quantity }] });
+
+    const partly = cancelLine(released.instance, pickupLine, 1);
+    assert.deepEqual([partly.instance.state, commandsOf(partly)], ['released', ['erp.closeLines', 'wms.releaseOrder']], 'one of two units: the reservation stays until it ships; the warehouse gets the order again');
+    assert.equal((partly.unit.outbox?.[1]?.payload as { data: Order }).data.lines.find((l) => l.id === pickupLine.id)?.cancelledQuantity, 1, 'with the unit cancelled');
+
+    const everything = cancelLine(noShip.instance, pickupLine, pickupLine.quantity);
+    assert.deepEqual([everything.instance.state, eventsOf(everything)], ['cancelled', ['weft.order.cancelled.v1']]);
+    assert.ok(commandsOf(everything).includes('erp.closeSalesOrder') && commandsOf(everything).includes('weft-inventory.releaseOrder'), commandsOf(everything).join(', '));
+
+    const early = cancelLine(validated.instance, shipLine, 1);
+    assert.deepEqual([early.instance.state, commandsOf(early)], ['reserving', ['weft-inventory.releaseOrder']], 'before the ERP: the sales order will be written without it');
+  });
+
+  it('asks a person to cancel a warehouse order of a group left with nothing while other groups go on (their order keys would change)', () => {
+    const ship = germanWebOrder.fulfilmentGroups.find((g) => g.kind === 'ship') as Order['fulfilmentGroups'][number];
+    const [first, second] = germanWebOrder.lines as [Order['lines'][number], Order['lines'][number]];
+    const secondShip = { ...ship, id: 'ful_01JDS0000000000000000000ZZ', lineIds: [second.id] };
+    const order: Order = { ...germanWebOrder, lines: [{ ...first, fulfilmentGroupId: ship.id }, { ...second, fulfilmentGroupId: secondShip.id }], fulfilmentGroups: [{ ...ship, lineIds: [first.id] }, secondShip] };
+    const o = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: {}, erpClosesLines: true }, 2);
+    const s3 = (instance: ProcessInstance | undefined, input: ProcessInput): Step => step(order, instance, input, o);
+    const captured = s3(undefined, event('weft.order.captured.v1', order.id, order));
+    const validated = s3(captured.instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
+    const inErp = s3(validated.instance, reserveResult(order, 'reserved'));
+    const released = s3(inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    const cancelled = s3(released.instance, event('weft.order.line_cancelled.v1', order.id, { orderId: order.id, lineId: second.id, quantity: second.quantity, reason: 'customer_request', occurredAt: now }));
+    assert.deepEqual([cancelled.instance.state, commandsOf(cancelled), cancelled.unit.tasks?.[0]?.kind], ['released', ['weft-inventory.releaseOrder', 'erp.closeLines'], 'warehouse_group_cancelled']);
+    const done = s3(cancelled.instance, { kind: 'task', id: 'tsk_w', taskKind: 'warehouse_group_cancelled', decision: 'done', note: undefined, resolvedAt: now, data: null });
+    assert.equal(done.instance.state, 'released');
+  });
 });

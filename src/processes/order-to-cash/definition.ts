@@ -66,6 +66,8 @@ export interface OrderToCashData {
   shortGroups?: string[];
   /** The units the last step cancelled for want of stock, per line (v2; actions see the data after the step). */
   cancelledShort?: { lineId: string; sku: string; missing: number }[];
+  /** Ship groups the last line cancellation left with nothing (v2; for its actions). */
+  emptiedGroups?: string[];
 }
 
 /** The states, in the order an order usually passes them. */
@@ -358,6 +360,99 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       { from: 'partially_shipped', on: 'task:short_shipment', to: 'partially_shipped', note: 'nothing short any more' },
     ];
   }
+  /** States in which the ERP has (or is being sent) the sales order, and in which the warehouse has the release. */
+  const ERP_HAS_IT = new Set(['erp_pending', 'erp_failed', 'released', 'release_failed', 'partially_shipped', 'awaiting_pickup', 'ready_for_pickup']);
+  const WAREHOUSE_HAS_IT = new Set(['released', 'release_failed', 'partially_shipped']);
+  /** Version 2's rows for a line cancelled by the customer or the channel before it shipped. */
+  function lineCancelRows(): Transition<OrderToCashData>[] {
+    const input = (ctx: Ctx): { lineId: string; quantity: number; reason: string } => {
+      const data = eventData(ctx.input);
+      return { lineId: String(data.lineId ?? ''), quantity: Number(data.quantity ?? 0), reason: String(data.reason ?? 'other') };
+    };
+    // The process's own cancellations (cancel_rest) come back from the log: they are already counted.
+    const echo = (ctx: Ctx): boolean => (ctx.data.cancelledShort ?? []).some((line) => line.lineId === input(ctx).lineId && line.missing === input(ctx).quantity);
+    const lineOf = (ctx: Ctx) => ctx.data.order.lines.find((line) => line.id === input(ctx).lineId);
+    /** The order with the input's units cancelled on its line. */
+    const withCancelled = (ctx: Ctx): Order => ({
+      ...ctx.data.order,
+      lines: ctx.data.order.lines.map((line) => (line.id === input(ctx).lineId ? { ...line, cancelledQuantity: Math.min(line.quantity, (line.cancelledQuantity ?? 0) + input(ctx).quantity) } : line)),
+    });
+    const open = (order: Order, group: string): boolean => order.lines.some((line) => line.fulfilmentGroupId === group && line.quantity - (line.cancelledQuantity ?? 0) > 0);
+    const nothingLeft = (order: Order): boolean => order.lines.every((line) => line.quantity - (line.cancelledQuantity ?? 0) <= 0);
+    // Only lines of groups not shipped or collected yet: what left is a return.
+    const cancellable = (ctx: Ctx): boolean => {
+      const line = lineOf(ctx);
+      return line !== undefined && input(ctx).quantity > 0 && (ctx.data.toShip.includes(line.fulfilmentGroupId) || ctx.data.toCollect.includes(line.fulfilmentGroupId));
+    };
+    /** Where the order stands once a group may have nothing left: released with only pick-ups left waits for them; nothing left is billed. */
+    const after = (ctx: Ctx, data: OrderToCashData): string => {
+      if (WAREHOUSE_HAS_IT.has(ctx.state) && data.toShip.length === 0) return data.toCollect.length > 0 ? 'awaiting_pickup' : 'invoicing';
+      if ((ctx.state === 'awaiting_pickup' || ctx.state === 'ready_for_pickup') && data.toCollect.length === 0 && data.toShip.length === 0) return 'invoicing';
+      return ctx.state;
+    };
+    const next = (ctx: Ctx): OrderToCashData => {
+      const order = withCancelled(ctx);
+      return { ...ctx.data, order, toShip: ctx.data.toShip.filter((group) => open(order, group)), toCollect: ctx.data.toCollect.filter((group) => open(order, group)), emptiedGroups: ctx.data.toShip.filter((group) => !open(order, group)) };
+    };
+    /**
+     * The warehouse's orders follow: sent again with what is left while every group keeps something
+     * (the warehouse updates them by order key); cancelled when nothing is left to ship. A group
+     * emptied while others go on would change the warehouse's order keys: a person cancels that
+     * group's warehouse order.
+     */
+    const warehouseFollows = (ctx: Ctx): ProcessAction[] => {
+      const emptied = ctx.data.emptiedGroups ?? [];
+      if (emptied.length === 0) return [{ kind: 'command', target: warehouse as string, action: 'releaseOrder', event: orderEvent(ctx.data), priority: 'urgent' }];
+      if (ctx.data.toShip.length === 0) return [{ kind: 'command', target: warehouse as string, action: 'cancelOrder', event: { type: 'weft.order.cancelled.v1', data: { orderId: ctx.data.order.id, reason: input(ctx).reason, occurredAt: ctx.now } }, priority: 'urgent' }];
+      return [{ kind: 'task', taskKind: 'warehouse_group_cancelled', title: `Order ${ctx.data.order.orderNumber}: every line of fulfilment group(s) ${emptied.join(', ')} was cancelled; cancel their order(s) in the warehouse`.slice(0, 300), options: ['done'], data: { groups: emptied } }];
+    };
+    return [
+      { from: '*', on: 'task:warehouse_group_cancelled', to: (ctx) => ctx.state, note: 'the warehouse order was cancelled by hand' },
+      {
+        from: [...CANCELLABLE, 'partially_shipped'],
+        on: 'weft.order.line_cancelled.v1',
+        when: echo,
+        to: (ctx) => ctx.state,
+        data: (ctx) => {
+          const list = [...(ctx.data.cancelledShort ?? [])];
+          list.splice(list.findIndex((line) => line.lineId === input(ctx).lineId && line.missing === input(ctx).quantity), 1);
+          return { ...ctx.data, cancelledShort: list };
+        },
+        note: 'our own cancellation of a short line',
+      },
+      {
+        from: CANCELLABLE,
+        on: 'weft.order.line_cancelled.v1',
+        when: (ctx) => cancellable(ctx) && !ctx.data.shipped && nothingLeft(withCancelled(ctx)),
+        to: 'cancelled',
+        data: (ctx) => ({ ...ctx.data, order: withCancelled(ctx) }),
+        actions: (ctx) => cancel(ctx, input(ctx).reason, 'every line cancelled'),
+        note: 'the last line cancelled: the order is cancelled, what was done undone',
+      },
+      {
+        from: [...CANCELLABLE, 'partially_shipped'],
+        on: 'weft.order.line_cancelled.v1',
+        when: cancellable,
+        to: (ctx) => after(ctx, next(ctx)),
+        data: next,
+        actions: (ctx) => {
+          const line = ctx.data.order.lines.find((candidate) => candidate.id === input(ctx).lineId);
+          const fully = line !== undefined && line.quantity - (line.cancelledQuantity ?? 0) <= 0;
+          return [
+            // Units no longer wanted are no longer held (a line partly cancelled keeps its reservation until it ships).
+            ...(fully ? [{ kind: 'command', target: INVENTORY, action: 'releaseOrder', event: { type: 'weft.inventory.reservation_released.v1', data: { orderId: ctx.data.order.id, lineIds: [input(ctx).lineId] } } } as const] : []),
+            // The ERP's sales order loses the units (after the upsert in flight, if any: same key, in order).
+            ...(ERP_HAS_IT.has(ctx.state) && settings.erpClosesLines && line !== undefined
+              ? [{ kind: 'command', target: erp, action: 'closeLines', event: { type: 'weft.order.line_cancelled.v1', data: { orderId: ctx.data.order.id, lines: [{ lineId: line.id, quantity: line.cancelledQuantity ?? 0, orderedQuantity: line.quantity }] } }, priority: 'urgent' } as const]
+              : []),
+            ...(WAREHOUSE_HAS_IT.has(ctx.state) && warehouse !== undefined ? warehouseFollows(ctx) : []),
+            ...(after(ctx, ctx.data) === 'invoicing' ? [{ kind: 'cancelTimer', name: 'collect_by' } as const, ...invoice(ctx)] : []),
+          ];
+        },
+        note: 'a line cancelled before it shipped: the stock, the ERP and the warehouse follow',
+      },
+    ];
+  }
   const decided = (decision: string) => (ctx: Ctx): boolean => ctx.input.kind === 'task' && ctx.input.decision === decision;
   /** Version 2's rows: reserving, and what a shortfall leads to. */
   function stockRows(): Transition<OrderToCashData>[] {
@@ -501,6 +596,7 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       { from: 'invoice_failed', on: 'task:invoice_refused', to: 'invoice_failed', note: 'waiting for the dead letter to be replayed' },
       { from: 'invoicing', on: 'weft.command.delivered.v1', when: delivered(erp, 'invoiceSalesOrder'), to: afterInvoice, actions: afterInvoiceActions, note: reserves ? 'invoiced' : 'invoiced: done' },
       ...(reserves ? paymentRows() : []),
+      ...(reserves ? lineCancelRows() : []),
       {
         from: reserves ? CANCELLABLE : CANCELLABLE.filter((state) => !V2_STATES.has(state)),
         on: 'weft.order.cancelled.v1',

@@ -57,11 +57,15 @@ function plan(command: ActionCommand, settings: NetSuiteSettings): OrderPlan {
           items: lines.map((line, i) => {
             const unit = moneyAt(command, line, 'unitPrice', `/lines/${i}/unitPrice`);
             const total = moneyAt(command, line, 'total', `/lines/${i}/total`);
+            // Units cancelled since capture are not sold: the line carries what is left, or is closed.
+            const ordered = line.quantity as number;
+            const left = ordered - (typeof line.cancelledQuantity === 'number' ? line.cancelledQuantity : 0);
             return {
               item: { id: itemIds.get(skus[i] as string) },
-              quantity: line.quantity,
+              quantity: left > 0 ? left : ordered,
+              ...(left > 0 ? {} : { isClosed: true }),
               rate: decimalOf(unit.amount, currency),
-              amount: decimalOf(total.amount, currency),
+              amount: decimalOf(left > 0 && left < ordered ? Math.round((total.amount * left) / ordered) : total.amount, currency),
               ...(typeof line.name === 'string' ? { description: line.name } : {}),
               [settings.lineIdField]: line.id,
               [settings.fulfilmentGroupField]: line.fulfilmentGroupId,
