@@ -17,7 +17,7 @@ export const layers: Record<string, readonly string[]> = {
   processes: ['domain', 'errors', 'ports', 'telemetry', 'delivery'],
   identity: ['domain', 'errors', 'ports', 'telemetry'],
   inventory: ['domain', 'errors', 'ports', 'telemetry', 'delivery'],
-  catalogue: ['domain', 'errors', 'ports', 'telemetry', 'delivery'],
+  catalogue: ['domain', 'errors', 'ports', 'telemetry', 'delivery', 'identity'],
   connectors: ['domain', 'errors', 'ports', 'telemetry'],
   access: ['domain', 'errors', 'ports', 'telemetry'],
   ingest: ['domain', 'errors', 'ports', 'telemetry'],

@@ -98,7 +98,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const driftWatch = createDriftWatch({ inventory, clock, log: logger }, { mode: drift.mode, intervalMs: drift.intervalSeconds * 1000, settleMs: drift.settleSeconds * 1000, staleReservationMs: drift.staleReservationHours * 3_600_000 });
   targets.set(INVENTORY_TARGET, createInventoryTarget(inventory));
   const checks = config.processes.orderToCash.checks;
-  const orderChecks = createOrderChecks({ store, log: logger }, { skus: checks.skus, priceTolerancePercent: checks.priceTolerancePercent < 0 ? undefined : checks.priceTolerancePercent, taxRates: checks.taxRates, requireTax: checks.requireTax });
+  const orderChecks = createOrderChecks({ store, log: logger, ids }, { skus: checks.skus, priceTolerancePercent: checks.priceTolerancePercent < 0 ? undefined : checks.priceTolerancePercent, taxRates: checks.taxRates, requireTax: checks.requireTax, customers: checks.customers });
   targets.set(orderChecks.target.name, orderChecks.target);
   const engine = createDeliveryEngine(
     { store, targets, clock, ids, log: logger, metrics, http },

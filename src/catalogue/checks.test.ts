@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { testWebOrder } from '../../test/support/orders.ts';
 import { memoryXrefs } from '../connectors/sdk/testing.ts';
-import { exampleProduct } from '../domain/events/example-objects.ts';
+import { exampleCustomer, exampleProduct } from '../domain/events/example-objects.ts';
 import { validateEventData } from '../domain/events/validate.ts';
 import type { OrderCheckOptions } from '../domain/order/checks.ts';
 import type { Order } from '../domain/order/order.schema.ts';
@@ -245,5 +245,33 @@ describe('order checks target (sqlite)', () => {
     assert.equal(checks.target.name, ORDER_CHECKS_TARGET);
     assert.deepEqual(Object.keys(checks.target.actions), ['validateOrder']);
     assert.deepEqual(await checks.target.actions.validateOrder?.preview(contextOf(order(14, 'CHK-TARGET'), ids.next('command')).command), []);
+  });
+
+  it('resolves a guest order to the customer with its email, or creates one in the verdict\'s commit, once however often it is checked', async () => {
+    await commit(catalogueOf('CHK-CUST').events);
+    const known = { ...exampleCustomer, id: ids.next('customer'), emails: [{ address: 'Known.Buyer@example.org', primary: true, verified: true }] };
+    await commit([{ id: ids.next('event'), source: '/test', type: 'weft.customer.created.v1', subject: known.id, time: '2026-11-23T09:00:00.000Z', data: known }]);
+    const resolving = createOrderChecks({ store, log: quiet, ids }, { ...options, customers: 'resolve_or_create' });
+    const guest = order(80, 'CHK-CUST', (o) => ({ ...o, guestEmail: 'known.buyer@example.org' }));
+    await validate(resolving, contextOf(guest, ids.next('command')));
+    assert.equal(((await verdicts(guest))[0]?.data as { customerId?: string }).customerId, known.id, 'found by its email, whatever the case');
+
+    const stranger = order(81, 'CHK-CUST', (o) => ({ ...o, guestEmail: 'first.time@example.org' }));
+    const commandId = ids.next('command');
+    await validate(resolving, contextOf(stranger, commandId));
+    const again = createOrderChecks({ store, log: quiet, ids }, { ...options, customers: 'resolve_or_create' });
+    await validate(again, contextOf(stranger, commandId, 2));
+    const verdict = (await verdicts(stranger))[0];
+    const customerId = (verdict?.data as { customerId?: string }).customerId as string;
+    assert.match(customerId, /^cus_/);
+    const created = await store.readSubject(customerId, { limit: 10 });
+    assert.deepEqual(created.map((e) => e.type), ['weft.customer.created.v1'], 'one customer, created with the verdict');
+    assert.deepEqual(validateEventData(created[0]?.type as string, customerId, created[0]?.data), { ok: true });
+    assert.deepEqual((created[0]?.data as { emails: unknown[] }).emails, [{ address: 'first.time@example.org', primary: true, verified: false }]);
+
+    const plain = createOrderChecks({ store, log: quiet, ids }, { ...options, customers: 'resolve' });
+    const unknownGuest = order(82, 'CHK-CUST', (o) => ({ ...o, guestEmail: 'nobody@example.org' }));
+    await validate(plain, contextOf(unknownGuest, ids.next('command')));
+    assert.equal(((await verdicts(unknownGuest))[0]?.data as { customerId?: string }).customerId, undefined, 'resolve only: an unknown guest stays a guest');
   });
 });

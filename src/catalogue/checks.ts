@@ -6,6 +6,8 @@ import type { NewEvent, Store } from '../ports/store.ts';
 import { createLogFollower, type LogFollower } from '../delivery/log-follower.ts';
 import { builtInTarget } from '../delivery/built-in-target.ts';
 import { applyCatalogueEvent, CATALOGUE_EVENT_TYPES, catalogueLookup, emptyCatalogue } from './projection.ts';
+import { applyCustomerEvent, CUSTOMER_EVENT_TYPES, emptyEmailIndex, normaliseEmail } from '../identity/email-index.ts';
+import type { IdGenerator } from '../ports/clock.ts';
 
 // Order checks as a built-in target, weft-order-checks: order-to-cash sends validateOrder when an
 // order is captured, and the check appends the verdict to the order — weft.order.validated.v1, or
@@ -31,10 +33,45 @@ function orderOf(command: ActionCommand): Order {
 }
 
 /** Creates the catalogue view (start its follower before checking) and the order-checks target. */
-export function createOrderChecks(deps: { store: Store; log: ConnectorLog }, options: OrderCheckOptions & { pollMs?: number }): OrderChecks {
+/** What to do with an order that names no customer: leave it a guest, resolve its email to one, or also create one. */
+export type CustomerResolution = 'off' | 'resolve' | 'resolve_or_create';
+
+export function createOrderChecks(deps: { store: Store; log: ConnectorLog; ids?: IdGenerator }, options: OrderCheckOptions & { pollMs?: number; customers?: CustomerResolution }): OrderChecks {
   const state = emptyCatalogue();
   const lookup = catalogueLookup(state);
-  const follower = createLogFollower({ store: deps.store, log: deps.log }, { name: 'catalogue', types: CATALOGUE_EVENT_TYPES, apply: (event) => applyCatalogueEvent(state, event), ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
+  const customers = emptyEmailIndex();
+  const resolution = options.customers ?? 'off';
+  const follower = createLogFollower(
+    { store: deps.store, log: deps.log },
+    {
+      name: 'catalogue',
+      types: [...CATALOGUE_EVENT_TYPES, ...(resolution === 'off' ? [] : CUSTOMER_EVENT_TYPES)],
+      apply: (event) => (applyCatalogueEvent(state, event) || applyCustomerEvent(customers, event)),
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    },
+  );
+  /** The customer of a guest order: found by its email, or (when configured) a new record whose creation goes in the verdict's commit. */
+  function customerFor(order: Order, at: string, commandId: string): { customerId: string; created: NewEvent | undefined } | undefined {
+    if (resolution === 'off' || order.customerId !== undefined || order.guestEmail === undefined) return undefined;
+    const found = customers.byEmail.get(normaliseEmail(order.guestEmail));
+    if (found !== undefined) return { customerId: found, created: undefined };
+    if (resolution !== 'resolve_or_create' || deps.ids === undefined) return undefined;
+    const customerId = deps.ids.next('customer');
+    const name = order.billingAddress?.name;
+    const customer = {
+      id: customerId,
+      status: 'active',
+      externalRefs: [],
+      ...(name === undefined ? {} : { name: { full: name } }),
+      emails: [{ address: order.guestEmail, primary: true, verified: false }],
+      phones: [],
+      addresses: [],
+      consents: [],
+      createdAt: at,
+      updatedAt: at,
+    };
+    return { customerId, created: { id: `${commandId}:customer`, source: ORDER_CHECKS_SOURCE, type: 'weft.customer.created.v1', subject: customerId, time: at, data: customer } };
+  }
   const validateOrder: ConnectorAction = {
     description: 'Checks an order (payments, SKUs, prices, tax) and appends weft.order.validated.v1 or weft.order.held.v1 with every problem.',
     idempotency: 'key',
@@ -48,9 +85,11 @@ export function createOrderChecks(deps: { store: Store; log: ConnectorLog }, opt
       const at = command.createdAt;
       const hold = holdReasonOf(order);
       const problems = orderCheckProblems(order, lookup, options);
+      const valid = hold === undefined && problems.length === 0;
+      const customer = valid ? customerFor(order, at, command.id) : undefined;
       const verdict: NewEvent =
-        hold === undefined && problems.length === 0
-          ? { id: command.id, source: ORDER_CHECKS_SOURCE, type: 'weft.order.validated.v1', subject: order.id, time: at, data: { orderId: order.id, occurredAt: at } }
+        valid
+          ? { id: command.id, source: ORDER_CHECKS_SOURCE, type: 'weft.order.validated.v1', subject: order.id, time: at, data: { orderId: order.id, ...(customer ? { customerId: customer.customerId } : {}), occurredAt: at } }
           : {
               id: command.id,
               source: ORDER_CHECKS_SOURCE,
@@ -65,7 +104,8 @@ export function createOrderChecks(deps: { store: Store; log: ConnectorLog }, opt
                 occurredAt: at,
               },
             };
-      const result = await deps.store.commit({ events: [verdict] });
+      // A customer created for the order goes in the same commit as the verdict naming it.
+      const result = await deps.store.commit({ events: customer?.created ? [customer.created, verdict] : [verdict] });
       // An earlier attempt appended its verdict (the catalogue has changed since): that one stands.
       if (result.status === 'event_conflict') return { status: 'checked_before' };
       if (result.status !== 'committed') throw new WeftError('internal', `order checks: the verdict on ${order.id} was not committed: ${result.status}`);

@@ -198,6 +198,10 @@ const Processes = Type.Object(
             priceTolerancePercent: Type.Number({ minimum: -1, maximum: 100, default: -1, description: 'Hold orders whose unit price differs from the catalogue\'s price (weft.price.set.v1) by more than this percentage; -1: prices are not checked.' }),
             taxRates: Type.Boolean({ default: true, description: 'Hold orders whose tax lines do not match their rates (within rounding and the share of order discounts).' }),
             requireTax: Type.Boolean({ default: false, description: 'Hold orders with a line of non-zero total and no tax line.' }),
+            customers: Type.Union([Type.Literal('off'), Type.Literal('resolve'), Type.Literal('resolve_or_create')], {
+              default: 'off',
+              description: 'A guest order (no customerId): off leaves it a guest; resolve gives it the customer whose email it carries; resolve_or_create also creates one (weft.customer.created.v1: route it to the ERP\'s upsertCustomer, whose sales order then names the customer).',
+            }),
           },
           { additionalProperties: false, default: {} },
         ),

@@ -23,6 +23,7 @@ const credentials = { consumerKey: 'ck-chk', consumerSecret: 'cs-chk-secret', to
 let erp: NetSuiteSimulator;
 let hub: Hub;
 let admin = '';
+let guestId = '';
 const call = apiCaller(() => hub.url, () => admin);
 
 const SOLD = 'CHK-SOLD';
@@ -52,11 +53,14 @@ before(async () => {
   erp = await startNetSuiteSimulator({ credentials });
   for (const sku of [SOLD, GONE]) erp.seed('inventoryItem', { itemId: sku, displayName: sku, externalId: `itm:${sku}` });
   const guest = erp.seed('customer', { entityId: 'Web guest', externalId: 'guest' });
+  guestId = guest.id;
   const config = loadConfig({
     env: { WEFT_DATA_DIR: dir, WEFT_HTTP_PORT: '0', WEFT_LOG_LEVEL: 'silent', WEFT_DELIVERY_POLL_MS: '20' },
     overrides: {
       targets: { erp: { connector: 'netsuite', accountId: '1234567_SB1', baseUrl: erp.url, auth: credentials, defaultCustomerId: guest.id, subsidiaryId: '1', locationId: '1', requestsPerSecond: 200 } },
-      processes: { orderToCash: { enabled: true, erp: 'erp', checks: { skus: true, priceTolerancePercent: 5, taxRates: true } } },
+      processes: { orderToCash: { enabled: true, erp: 'erp', checks: { skus: true, priceTolerancePercent: 5, taxRates: true, customers: 'resolve_or_create' } } },
+      // Customers Weft creates for guest orders go to the ERP, which the sales order then names.
+      routes: [{ name: 'customers to the ERP', events: ['weft.customer.created.v1'], target: 'erp', action: 'upsertCustomer' }],
     },
   });
   hub = await startHub(config, { announce: (text) => (admin = /(weft_key_\S+)/.exec(text)?.[1] ?? admin) });
@@ -131,5 +135,24 @@ describe('order-to-cash checks orders against the catalogue', () => {
     await post('weft.order.captured.v1', o.id, o);
     await until(async () => (await stateOf(o)) === 'on_hold', 'on hold');
     assert.match(await holdNote(o), /\/lines\/0\/taxes\/0\/amount: 29 is not 8.25 % of 2900/);
+  });
+
+  it('makes a guest order a customer\'s: the one with its email, or a new one the ERP gets first', async () => {
+    const o = order(6, SOLD, (base) => ({ ...base, guestEmail: 'new.shopper@example.org' }));
+    await post('weft.order.captured.v1', o.id, o);
+    await until(async () => (await stateOf(o)) === 'released', 'released');
+    const verdict = ((await call('GET', `/v1/events?subject=${o.id}`)).body.events as { type: string; data: { customerId?: string } }[]).find((e) => e.type === 'weft.order.validated.v1');
+    const customerId = verdict?.data.customerId as string;
+    assert.match(customerId, /^cus_/);
+    const inErp = erp.records('customer').find((record) => record.externalId === customerId);
+    assert.ok(inErp, 'the customer reached the ERP');
+    assert.equal((salesOrders(o)[0]?.entity as { id?: string } | undefined)?.id, inErp.id, 'the sales order names the customer, not the guest account');
+    assert.notEqual(inErp.id, guestId);
+
+    const second = order(7, SOLD, (base) => ({ ...base, guestEmail: 'New.Shopper@example.org' }));
+    await post('weft.order.captured.v1', second.id, second);
+    await until(async () => (await stateOf(second)) === 'released', 'the second order released');
+    assert.equal((salesOrders(second)[0]?.entity as { id?: string } | undefined)?.id, inErp.id, 'the same shopper again: the same customer');
+    assert.equal(erp.records('customer').filter((record) => record.externalId === customerId).length, 1);
   });
 });

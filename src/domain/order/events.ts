@@ -18,7 +18,11 @@ const Note = Type.String({ maxLength: 1000, description: 'Free text for people; 
 
 /** Data of `weft.order.validated.v1`. */
 export const OrderValidated = Type.Object(
-  { orderId: OrderId, occurredAt: OccurredAt },
+  {
+    orderId: OrderId,
+    customerId: Type.Optional(CanonicalId('customer', 'The customer a guest order was resolved to (by its email) or created for, when the order came without one.')),
+    occurredAt: OccurredAt,
+  },
   objectOptions('OrderValidated', 'An order passed validation (address, fraud, payment checks) and may proceed.'),
 );
 /** Data of `weft.order.validated.v1`. */

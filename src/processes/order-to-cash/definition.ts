@@ -2,7 +2,7 @@ import type { FulfilmentGroup } from '../../domain/order/fulfilment-group.schema
 import type { Order } from '../../domain/order/order.schema.ts';
 import { holdReasonOf } from '../../domain/order/checks.ts';
 import type { ProcessDefinition } from '../engine/definition.ts';
-import { CANCELLABLE, CHECKS, createKit, eventData } from './kit.ts';
+import { CANCELLABLE, CHECKS, createKit, eventData, type Ctx } from './kit.ts';
 import { lineCancelRows, paymentRows, shipmentRows, stockRows } from './v2-rows.ts';
 
 /** The version new orders start on. */
@@ -143,7 +143,15 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       },
     },
     transitions: [
-      { from: 'captured', on: 'weft.order.validated.v1', to: proceedState, actions: proceed, note: reserves ? 'validated: reserve stock' : 'validated: into the ERP' },
+      {
+        from: 'captured',
+        on: 'weft.order.validated.v1',
+        to: proceedState,
+        // v2: a guest order resolved to a customer (or one created for it) goes on as that customer's.
+        ...(reserves ? { data: (ctx: Ctx) => (typeof eventData(ctx.input).customerId === 'string' && ctx.data.order.customerId === undefined ? { ...ctx.data, order: { ...ctx.data.order, customerId: eventData(ctx.input).customerId as string } } : ctx.data) } : {}),
+        actions: proceed,
+        note: reserves ? 'validated: reserve stock' : 'validated: into the ERP',
+      },
       ...(reserves ? stockRows(kit) : []),
       {
         from: 'captured',
