@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { ConfigError } from '../errors/index.ts';
 import { hostname } from 'node:os';
 import { createApiKeyService } from '../access/api-keys.ts';
 import { buildApi } from '../api/server.ts';
@@ -21,6 +20,7 @@ import { createInventoryTarget, INVENTORY_TARGET } from '../inventory/target.ts'
 import { createAvailabilityPublisher } from '../inventory/publisher.ts';
 import { createDriftWatch } from '../inventory/drift-watch.ts';
 import { createOrderChecks } from '../catalogue/checks.ts';
+import { buildPublishRules, inventoryChannels } from './inventory.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
 import type { Store, StoreOptions } from '../ports/store.ts';
@@ -81,6 +81,8 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const targets = buildTargets(config, { http });
   const routes = buildRoutes(config, targets);
   const sources = await buildSources(config);
+  const channels = inventoryChannels(config);
+  const publishRules = buildPublishRules(config, targets);
   // The router exists only once the store does; commits before that have nothing to wake.
   let wakeRouter = (): void => undefined;
   const store = await openStore(config, {
@@ -92,7 +94,6 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   });
   metrics.watchOutbox(() => store.outboxStats());
   // Weft's own stock: a view the log keeps, and a target processes reserve through.
-  const channels = Object.fromEntries(Object.entries(config.inventory.channels).map(([name, rule]) => [name, { locations: rule.locations, safetyStock: rule.safetyStock ?? 0, includeInTransit: rule.includeInTransit ?? false }]));
   const drift = config.inventory.drift;
   const inventory = createInventory({ store, ids, clock, log: logger }, { channels, pollMs: config.inventory.pollMs, observe: drift.observe });
   const driftWatch = createDriftWatch({ inventory, clock, log: logger }, { mode: drift.mode, intervalMs: drift.intervalSeconds * 1000, settleMs: drift.settleSeconds * 1000, staleReservationMs: drift.staleReservationHours * 3_600_000 });
@@ -116,15 +117,6 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     { store, ids, clock, log: logger, onRouted: wakeTargets },
     { routes, priorities: (target, action) => targets.get(target)?.actions[action]?.priority, pollMs: config.delivery.routerPollMs },
   );
-  const publishRules = config.inventory.publish.map((rule) => ({ channel: rule.channel, target: rule.target, action: rule.action ?? 'setInventory' }));
-  const publishProblems = publishRules.flatMap((rule, index) => [
-    ...(channels[rule.channel] ? [] : [`inventory.publish.${index}.channel "${rule.channel}" is not in inventory.channels.`]),
-    ...(targets.get(rule.target)?.actions[rule.action] ? [] : [`inventory.publish.${index}: target "${rule.target}" with action ${rule.action} is not configured.`]),
-  ]);
-  if (publishProblems.length > 0) {
-    await store.close();
-    throw new ConfigError('invalid_config', `Invalid configuration:\n  ${publishProblems.join('\n  ')}`);
-  }
   const publisher = createAvailabilityPublisher({ store, ids, clock, log: logger, inventory, onCommands: (names) => names.forEach((name) => engine.wake(name)) }, { rules: publishRules, channelLocations: (channel) => channels[channel]?.locations ?? [], pollMs: config.inventory.pollMs });
   const processes = createProcessRunner({ store, ids, clock, log: logger, onCommands: wakeTargets }, { definitions: [...buildProcesses(config, targets), ...(options.processes ?? [])] });
   wakeRouter = () => {
