@@ -149,14 +149,17 @@ export function createAvailabilityPublisher(
 
   async function step(): Promise<boolean> {
     let more = false;
-    // The values sent are the view's: it must have folded at least what the rules read.
+    // The values sent are the view's: the rules read no further than the view has folded, or a change
+    // read here but not yet there would be sent as the old value and then taken as sent.
     await inventory.drain();
+    const folded = inventory.position();
     for (const state of states) {
-      const last = await store.lastPosition();
-      const events = last > state.position ? await store.readAll({ after: state.position, limit: batchSize, types }) : [];
+      const read = folded > state.position ? await store.readAll({ after: state.position, limit: batchSize, types }) : [];
+      const events = read.filter((event) => event.position <= folded);
       for (const event of events) note(state, event);
-      state.position = Math.max(state.position, events.length === batchSize ? (events.at(-1)?.position ?? last) : last);
-      if (events.length === batchSize) more = true;
+      const full = read.length === batchSize && events.length === read.length;
+      state.position = Math.max(state.position, full ? (events.at(-1)?.position ?? folded) : folded);
+      if (full) more = true;
       more = (await send(state)) || more;
     }
     return more;
