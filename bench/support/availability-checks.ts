@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { checkPaths } from './availability-catalogue.ts';
 import type { LoadFigures } from './availability-load.ts';
 import { cpuSeconds } from './process-cpu.ts';
+import { wrkVersion } from './loader.ts';
 
 // The check load of the availability benchmark, in a process of its own: wrk (C, Debian's package)
 // where it is installed, because on two shared cores a Node load generator takes CPU the hub would
@@ -43,14 +44,6 @@ function reapedChildrenCpuSeconds(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
-/** wrk's version where it is installed. */
-export function wrkVersion(): string | undefined {
-  const probe = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
-  if (probe.error) return undefined;
-  // wrk prints its version and exits 1.
-  return /wrk (\S+)/.exec(`${probe.stdout}${probe.stderr}`)?.[1] ?? 'unknown';
 }
 
 const WRK_SCRIPT = `

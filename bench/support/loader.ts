@@ -33,7 +33,8 @@ export interface Load {
   seconds: number;
 }
 
-function wrkVersion(): string | undefined {
+/** wrk's version where it is installed, undefined where it is not. */
+export function wrkVersion(): string | undefined {
   try {
     return /wrk (\S+)/.exec(execFileSync('wrk', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).toString())?.[1] ?? 'unknown';
   } catch (error) {
