@@ -183,6 +183,13 @@ const Processes = Type.Object(
         enabled: Type.Boolean({ default: false, description: 'Run order-to-cash for every captured order (docs/processes.md).' }),
         erp: Type.String({ default: '', description: 'Target name of the ERP (actions upsertSalesOrder, closeSalesOrder, invoiceSalesOrder); required when enabled.' }),
         warehouse: Type.String({ default: '', description: 'Target name of the warehouse (actions releaseOrder, cancelOrder); empty: ship groups wait for shipments reported from elsewhere.' }),
+        stores: Type.Object(
+          {
+            target: Type.String({ default: '', description: 'Target name of the stores\' order system (actions releaseOrder, cancelOrder, e.g. the square connector): a parcel whose stock was reserved at one of `locations` ships from that store; empty: every parcel goes to the warehouse.' }),
+            locations: Type.Array(Type.String({ pattern: '^loc_[0-9A-HJKMNP-TV-Z]{26}$' }), { default: [], uniqueItems: true, description: 'The store locations (`loc_…`) that ship parcels; ship groups reserved wholly at one of them are released to the store target instead of the warehouse.' }),
+          },
+          { additionalProperties: false, default: {}, description: 'Ship from store (version 2): where reserved stock sits decides who ships a parcel.' },
+        ),
         collectWithinHours: Type.Integer({ minimum: 1, default: 72, description: 'How long a pick-up waits at the store when the store gives no collect-by time; then it is cancelled.' }),
         shortShipmentWaitHours: Type.Number({ minimum: 0, default: 24, description: 'How long the rest of a group that shipped short may take to follow (another parcel) before a person is asked to wait again or cancel it; 0 asks at once.' }),
         channels: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), {

@@ -25,7 +25,7 @@ const credentials = { consumerKey: 'ck-stock', consumerSecret: 'cs-stock-secret'
 const TOKEN = 'ship-notify-token-for-the-stock-tests';
 const DC = ids.next('location');
 const STORE = ids.next('location');
-const SKUS = ['STOCK-A', 'STOCK-B', 'STOCK-C', 'STOCK-D', 'STOCK-E', 'STOCK-F', 'STOCK-G', 'STOCK-H'];
+const SKUS = ['STOCK-A', 'STOCK-B', 'STOCK-C', 'STOCK-D', 'STOCK-E', 'STOCK-F', 'STOCK-G', 'STOCK-H', 'STOCK-I', 'STOCK-J'];
 let erp: NetSuiteSimulator;
 let warehouse: ShipStationSimulator;
 let hub: Hub;
@@ -133,7 +133,7 @@ describe('order-to-cash with stock', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(salesOrders(o).length, 0, 'the ERP has not heard of it');
     const tasks = (await call('GET', `/v1/tasks?key=${o.id}&status=open`)).body.tasks as { id: string; kind: string; options: string[] }[];
-    assert.deepEqual(tasks.map((t) => [t.kind, t.options]), [['stock_short', ['retry', 'backorder', 'cancel']]]);
+    assert.deepEqual(tasks.map((t) => [t.kind, t.options]), [['stock_short', ['retry', 'backorder', 'substitute', 'cancel']]]);
     const events = (await call('GET', `/v1/events?subject=${o.id}`)).body.events as { type: string; data: { reason?: string } }[];
     assert.ok(events.some((e) => e.type === 'weft.order.held.v1' && e.data.reason === 'stock_check'), 'the hold is in the order\'s timeline');
 
@@ -230,5 +230,36 @@ describe('order-to-cash with stock', () => {
     const invoice = erp.records('invoice').find((record) => salesOrders(o).some((so) => so.id === (record.createdFrom as { id: string }).id));
     assert.deepEqual((invoice?.item as { items: { quantity: number }[] }).items.map((item) => item.quantity), [1], 'only the line that shipped is billed');
     assert.equal(warehouseOrders(o).length, 1, 'the warehouse order was updated, not doubled');
+  });
+  it('substitutes a SKU short of stock when a person names one: the substitute is reserved, sold to the ERP and shipped, at the price paid', async () => {
+    await stock('STOCK-I', DC, 0);
+    await stock('STOCK-J', DC, 4);
+    const o = order(8, 'STOCK-I', 2);
+    await post('weft.order.captured.v1', o.id, o);
+    await until(async () => (await stateOf(o)) === 'stock_short', 'short of stock');
+    const task = ((await call('GET', `/v1/tasks?key=${o.id}&status=open`)).body.tasks as { id: string; data: { lines: { lineId: string; sku: string }[] } }[])[0];
+    const line = o.lines[0] as Order['lines'][number];
+    assert.deepEqual(task?.data.lines.map((l) => [l.lineId, l.sku]), [[line.id, 'STOCK-I']], 'the task names the lines a person may substitute');
+    const wrong = await call('POST', `/v1/tasks/${task?.id}/resolve`, { decision: 'substitute', values: { [line.id]: 'STOCK-I' } });
+    assert.deepEqual([wrong.status, (wrong.body.errors as { pointer: string }[] | undefined)?.[0]?.pointer], [422, `/values/${line.id}`], 'the same SKU is no substitute');
+    assert.equal((await call('POST', `/v1/tasks/${task?.id}/resolve`, { decision: 'retry', values: { [line.id]: 'STOCK-J' } })).status, 422, 'values only go with a decision that takes them');
+    const resolved = await call('POST', `/v1/tasks/${task?.id}/resolve`, { decision: 'substitute', values: { [line.id]: 'STOCK-J' }, note: 'customer agreed to J' });
+    assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+    await until(async () => (await stateOf(o)) === 'released', 'released with the substitute');
+    assert.deepEqual((await reservationsOf(o)).map((r) => [r.locationId, r.quantity]), [[DC, 2]]);
+    assert.deepEqual([await available('STOCK-J', DC), await available('STOCK-I', DC)], [2, 0]);
+    const events = (await call('GET', `/v1/events?subject=${o.id}`)).body.events as { type: string; data: Record<string, unknown> }[];
+    const swap = events.find((e) => e.type === 'weft.order.line_substituted.v1')?.data;
+    assert.deepEqual([swap?.lineId, swap?.fromSku, swap?.toSku, swap?.note], [line.id, 'STOCK-I', 'STOCK-J', 'customer agreed to J']);
+    await until(() => warehouseOrders(o).length === 1, 'the warehouse order');
+    assert.deepEqual(warehouseOrders(o)[0]?.items.map((item) => [item.sku, item.quantity]), [['STOCK-J', 2]], 'the warehouse picks the substitute');
+    const item = (salesOrders(o)[0]?.item as { items: { item: { id: string }; rate?: number; amount?: number }[] }).items[0];
+    assert.equal(erp.records('inventoryItem').find((record) => record.id === item?.item.id)?.itemId, 'STOCK-J', 'the ERP sells the substitute');
+    await warehouse.shipOrder(o.id, { carrierCode: 'ups', trackingNumber: '1ZSUBST' });
+    await until(async () => (await stateOf(o)) === 'completed', 'completed');
+    const invoice = erp.records('invoice').find((record) => salesOrders(o).some((so) => so.id === (record.createdFrom as { id: string }).id));
+    const billed = (invoice?.item as { items: { quantity: number; amount: number }[] }).items;
+    assert.deepEqual(billed.map((i) => i.quantity), [2]);
+    assert.equal(Number(billed[0]?.amount), line.total.amount / 100, 'billed at the price the customer paid');
   });
 });

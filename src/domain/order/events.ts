@@ -148,6 +148,21 @@ export const OrderLineCancelled = Type.Object(
 /** Data of `weft.order.line_cancelled.v1`. */
 export type OrderLineCancelled = Static<typeof OrderLineCancelled>;
 
+/** Data of `weft.order.line_substituted.v1`. */
+export const OrderLineSubstituted = Type.Object(
+  {
+    orderId: OrderId,
+    lineId: CanonicalId('orderLine', 'The order line that now carries another SKU.'),
+    fromSku: Type.String({ minLength: 1, maxLength: 64, description: 'The SKU ordered, which could not be had.' }),
+    toSku: Type.String({ minLength: 1, maxLength: 64, description: 'The SKU sent instead, at the line\'s price.' }),
+    note: Type.Optional(Type.String({ maxLength: 1000, description: 'Why, as the person who decided wrote it.' })),
+    occurredAt: OccurredAt,
+  },
+  objectOptions('OrderLineSubstituted', 'An order line is fulfilled with another SKU, at the price the customer paid.'),
+);
+/** Data of `weft.order.line_substituted.v1`. */
+export type OrderLineSubstituted = Static<typeof OrderLineSubstituted>;
+
 /** Data of `weft.order.ready_for_pickup.v1`. */
 export const OrderReadyForPickup = Type.Object(
   {
@@ -284,6 +299,15 @@ export const orderLineCancelled = defineEvent({
   subjectOf: byOrderId,
 });
 
+/** `weft.order.line_substituted.v1`. */
+export const orderLineSubstituted = defineEvent({
+  type: 'weft.order.line_substituted.v1',
+  area: 'order',
+  description: 'An order line short of stock is fulfilled with another SKU, at the price paid (a person decided it).',
+  data: OrderLineSubstituted,
+  subjectOf: byOrderId,
+});
+
 /** `weft.order.ready_for_pickup.v1`. */
 export const orderReadyForPickup = defineEvent({
   type: 'weft.order.ready_for_pickup.v1',
@@ -324,6 +348,7 @@ export const orderEvents = [
   orderReleased,
   orderCancelled,
   orderLineCancelled,
+  orderLineSubstituted,
   orderReadyForPickup,
   orderCollected,
   orderCompleted,

@@ -10,7 +10,7 @@ import type { PriorityClass } from '../../ports/connector.ts';
 export type ProcessInput =
   | { kind: 'event'; id: string; type: string; subject: string; time: string; data: unknown }
   | { kind: 'timer'; id: string; name: string; firedAt: string; payload: unknown }
-  | { kind: 'task'; id: string; taskKind: string; decision: string; note: string | undefined; resolvedAt: string; data: unknown };
+  | { kind: 'task'; id: string; taskKind: string; decision: string; note: string | undefined; resolvedAt: string; data: unknown; values?: Readonly<Record<string, string>> };
 
 /** The name a transition's `on` matches: the event type, `timer:<name>` or `task:<kind>`. */
 export function causeOf(input: ProcessInput): string {
@@ -80,6 +80,12 @@ export interface ProcessDefinition<D> {
   /** How an instance starts: on one of these events, in this state, with this data. */
   start: { on: readonly string[]; state: string; data: (event: Extract<ProcessInput, { kind: 'event' }>) => D; actions?: (context: StepContext<D>) => ProcessAction[] };
   transitions: readonly Transition<D>[];
+  /**
+   * Checks what a person sends with a decision (the values some decisions need, e.g. which SKU
+   * replaces which line), against the instance's data, before anything is committed; problems
+   * answer the resolution with 422 and leave the task open. Without it, values are refused.
+   */
+  checkDecision?: (task: { kind: string; decision: string; values: Readonly<Record<string, string>> }, data: D) => { pointer: string; message: string }[];
 }
 
 /** Problems of a definition, as readable lines; empty when it is sound. Checked when the hub starts. */

@@ -98,6 +98,8 @@ describe('process runner', () => {
     assert.deepEqual([claimed.status, claimed.claimedBy], ['claimed', 'key_alice']);
     await assert.rejects(processes.claimTask(task.id, 'key_bob'), (error: unknown) => error instanceof WeftError && error.code === 'task_not_open');
     await assert.rejects(processes.resolveTask(task.id, { decision: 'shrug', actor: 'key_alice' }), /"shrug" is not a decision/);
+    await assert.rejects(processes.resolveTask(task.id, { decision: 'wait', values: { until: 'Friday' }, actor: 'key_alice' }), (error: unknown) => error instanceof WeftError && error.code === 'schema_violation' && /takes no values/.test(error.message), 'a process that checks no values takes none');
+    assert.equal((await store.task(task.id))?.status, 'claimed', 'a refused resolution leaves the task as it was');
     const resolved = await processes.resolveTask(task.id, { decision: 'wait', note: 'customer called, comes Friday', actor: 'key_alice' });
     assert.deepEqual([resolved.status, resolved.decision, resolved.note], ['resolved', 'wait', 'customer called, comes Friday']);
     const instance = await store.processInstance('store-pickup', ORDER);

@@ -4,7 +4,7 @@ import type { ConnectorLog } from '../../ports/connector.ts';
 import type { ProcessInstance, ProcessTask, Store, StoredEvent, UnitOfWork } from '../../ports/store.ts';
 import type { ProcessDefinition, ProcessInput } from './definition.ts';
 import { definitionProblems } from './definition.ts';
-import { decideStep, timerKindOf } from './step.ts';
+import { decideStep, envelopeOf, timerKindOf } from './step.ts';
 import { createStepLoop } from '../../delivery/step-loop.ts';
 
 // Runs processes over the log: each process reads the events it cares about in log order, under
@@ -50,7 +50,8 @@ export interface ProcessRunner {
   /** Claims an open task for `actor`. */
   claimTask(id: string, actor: string): Promise<ProcessTask>;
   /** Resolves a task with one of its options; the process follows the decision in the same commit. */
-  resolveTask(id: string, input: { decision: string; note?: string; actor: string }): Promise<ProcessTask>;
+  /** Resolves a task with one of its options (and the values that decision needs); the process follows it in the same commit. */
+  resolveTask(id: string, input: { decision: string; note?: string; actor: string; values?: Readonly<Record<string, string>> }): Promise<ProcessTask>;
 }
 
 interface Versions {
@@ -199,7 +200,7 @@ export function createProcessRunner(deps: ProcessRunnerDeps, options: ProcessRun
       if (result.status !== 'committed') throw new WeftError('internal', `claiming ${id}: ${result.status}`);
       return taskOf(id);
     },
-    async resolveTask(id, { decision, note, actor }) {
+    async resolveTask(id, { decision, note, actor, values }) {
       for (let attempt = 1; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
         const task = await taskOf(id);
         if (task.status === 'resolved' || task.status === 'cancelled') throw new ConflictError('task_not_open', `Task ${id} is ${task.status} already.`);
@@ -209,11 +210,16 @@ export function createProcessRunner(deps: ProcessRunnerDeps, options: ProcessRun
         const entry = processes.get(task.process);
         if (!entry) throw new WeftError('internal', `task ${id} belongs to process ${task.process}, which this hub does not run`);
         const instance = await store.processInstance(task.process, task.key);
+        const definition = definitionFor(entry, instance);
+        const given = values ?? {};
+        // The definition checks what a decision needs before anything is committed; a definition that checks nothing takes no values.
+        const problems = definition.checkDecision && instance ? definition.checkDecision({ kind: task.kind, decision, values: given }, envelopeOf(instance).data) : Object.keys(given).length > 0 ? [{ pointer: '/values', message: `the decision "${decision}" takes no values` }] : [];
+        if (problems.length > 0) throw new InputError('schema_violation', `"${decision}" cannot be taken on task ${id}: ${problems.map((problem) => `${problem.pointer} ${problem.message}`).join('; ')}.`, { problems });
         const at = now();
-        const input: ProcessInput = { kind: 'task', id, taskKind: task.kind, decision, note, resolvedAt: at, data: task.data };
-        const outcome = decideStep(definitionFor(entry, instance), task.key, instance, input, at, ids);
+        const input: ProcessInput = { kind: 'task', id, taskKind: task.kind, decision, note, resolvedAt: at, data: task.data, ...(values === undefined ? {} : { values }) };
+        const outcome = decideStep(definition, task.key, instance, input, at, ids);
         const update = { id, from: task.status, to: 'resolved' as const, decision, ...(note === undefined ? {} : { note }), ...(task.claimedBy === undefined ? { claimedBy: actor } : {}) };
-        const audit = [{ id: ids.next('auditEntry'), actor, action: 'task.resolve', subject: id, reason: note ?? decision, details: { decision } }];
+        const audit = [{ id: ids.next('auditEntry'), actor, action: 'task.resolve', subject: id, reason: note ?? decision, details: { decision, ...(values === undefined ? {} : { values }) } }];
         const unit: UnitOfWork = outcome.kind === 'step' ? { ...outcome.unit, taskUpdates: [update], audit } : { taskUpdates: [update], audit };
         if (outcome.kind === 'ignored') log.warn({ task: id, process: task.process, key: task.key }, `task resolved, but the process takes no step: ${outcome.reason}`);
         const result = await store.commit(unit);

@@ -222,11 +222,11 @@ describe('order-to-cash v2: stock first', () => {
     assert.deepEqual([next.instance.state, commandsOf(next)], ['erp_pending', ['erp.upsertSalesOrder']]);
   });
 
-  it('holds an order short of stock for a person: retry, backorder or cancel', () => {
+  it('holds an order short of stock for a person: retry, backorder, substitute or cancel', () => {
     const order = germanWebOrder;
     const started = reserving(order);
     const short = s2(order, started.instance, reserveResult(order, 'short'));
-    assert.deepEqual([short.instance.state, eventsOf(short), short.unit.tasks?.[0]?.kind, short.unit.tasks?.[0]?.options, commandsOf(short)], ['stock_short', ['weft.order.held.v1'], 'stock_short', ['retry', 'backorder', 'cancel'], ['shop.noteOrder']]);
+    assert.deepEqual([short.instance.state, eventsOf(short), short.unit.tasks?.[0]?.kind, short.unit.tasks?.[0]?.options, commandsOf(short)], ['stock_short', ['weft.order.held.v1'], 'stock_short', ['retry', 'backorder', 'substitute', 'cancel'], ['shop.noteOrder']]);
     assert.equal((short.unit.events?.[0]?.data as { reason: string }).reason, 'stock_check');
     const decide = (decision: string) => s2(order, short.instance, { kind: 'task', id: 'tsk_s', taskKind: 'stock_short', decision, note: undefined, resolvedAt: now, data: null });
     const retry = decide('retry');
@@ -237,6 +237,19 @@ describe('order-to-cash v2: stock first', () => {
     const cancelled = decide('cancel');
     assert.deepEqual([cancelled.instance.state, commandsOf(cancelled)], ['cancelled', ['weft-inventory.releaseOrder', 'shop.noteOrder']]);
     assert.equal((cancelled.unit.events?.find((e) => e.type === 'weft.order.cancelled.v1')?.data as { reason: string }).reason, 'out_of_stock');
+    const [line] = order.lines as [Order['lines'][number]];
+    const swap = s2(order, short.instance, { kind: 'task', id: 'tsk_s', taskKind: 'stock_short', decision: 'substitute', note: 'navy instead, agreed by phone', resolvedAt: now, data: null, values: { [line.id]: 'TEE-NVY-M' } });
+    const swapped = envelopeOf<OrderToCashData>(swap.instance).data;
+    assert.deepEqual([swap.instance.state, commandsOf(swap), eventsOf(swap)], ['reserving', ['shop.noteOrder', 'weft-inventory.reserveOrder'], ['weft.order.line_substituted.v1']]);
+    assert.deepEqual(swap.unit.events?.[0]?.data, { orderId: order.id, lineId: line.id, fromSku: line.sku, toSku: 'TEE-NVY-M', note: 'navy instead, agreed by phone', occurredAt: now });
+    assert.deepEqual([swapped.order.lines[0]?.sku, swapped.order.lines[0]?.unitPrice, swapped.order.lines[1]?.sku], ['TEE-NVY-M', line.unitPrice, order.lines[1]?.sku], 'the line keeps its price; the others are untouched');
+    assert.equal(((swap.unit.outbox?.[1]?.payload as { data: Order }).data.lines[0]?.sku), 'TEE-NVY-M', 'the substitute is what is reserved');
+    const check = v2.checkDecision as NonNullable<typeof v2.checkDecision>;
+    const data = envelopeOf<OrderToCashData>(short.instance).data;
+    assert.deepEqual(check({ kind: 'stock_short', decision: 'retry', values: {} }, data), []);
+    assert.deepEqual(check({ kind: 'stock_short', decision: 'retry', values: { [line.id]: 'X' } }, data).map((p) => p.pointer), ['/values']);
+    assert.deepEqual(check({ kind: 'stock_short', decision: 'substitute', values: {} }, data).map((p) => p.pointer), ['/values']);
+    assert.deepEqual(check({ kind: 'stock_short', decision: 'substitute', values: { oln_01JDS000000000000000000000: 'X', [line.id]: line.sku } }, data).map((p) => p.pointer), ['/values/oln_01JDS000000000000000000000', `/values/${line.id}`]);
     const failed = s2(order, started.instance, result('weft.command.failed.v1', order, 'weft-inventory', 'reserveOrder', { code: 'internal', message: 'store down' }));
     assert.equal(failed.instance.state, 'stock_short', 'a reservation that failed outright also goes to a person');
   });
@@ -370,5 +383,41 @@ describe('order-to-cash v2: stock first', () => {
     assert.deepEqual([cancelled.instance.state, commandsOf(cancelled), cancelled.unit.tasks?.[0]?.kind], ['released', ['weft-inventory.releaseOrder', 'erp.closeLines'], 'warehouse_group_cancelled']);
     const done = s3(cancelled.instance, { kind: 'task', id: 'tsk_w', taskKind: 'warehouse_group_cancelled', decision: 'done', note: undefined, resolvedAt: now, data: null });
     assert.equal(done.instance.state, 'released');
+  });
+  it('ships a parcel from the store its stock was reserved at, and undoes or follows it there', () => {
+    const ship = germanWebOrder.fulfilmentGroups.find((g) => g.kind === 'ship') as Order['fulfilmentGroups'][number];
+    const [first, second] = germanWebOrder.lines as [Order['lines'][number], Order['lines'][number]];
+    const secondShip = { ...ship, id: 'ful_01JDS0000000000000000000ZZ', lineIds: [second.id] };
+    const order: Order = { ...germanWebOrder, lines: [{ ...first, fulfilmentGroupId: ship.id }, { ...second, fulfilmentGroupId: secondShip.id }], fulfilmentGroups: [{ ...ship, lineIds: [first.id] }, secondShip] };
+    const dc = 'loc_01JDEMDC000000000000000004';
+    const store = 'loc_01JDEMST000000000000000005';
+    const o = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: {}, erpClosesLines: true, stores: { target: 'pos', locations: [store] } }, 2);
+    const s3 = (instance: ProcessInstance | undefined, input: ProcessInput): Step => step(order, instance, input, o);
+    const through = (allocation: { lineId: string; locationId: string }[]) => {
+      const validated = s3(s3(undefined, event('weft.order.captured.v1', order.id, order)).instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
+      const reservations = allocation.map((entry) => ({ ...entry, sku: order.lines.find((line) => line.id === entry.lineId)?.sku, quantity: 1 }));
+      const kept = s3(validated.instance, event('weft.order.reserved.v1', order.id, { orderId: order.id, reservations, occurredAt: now }));
+      const inErp = s3(kept.instance, reserveResult(order, 'reserved'));
+      return s3(inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    };
+    const groupsSent = (s: Step, target: string) => ((s.unit.outbox ?? []).find((c) => c.target === target)?.payload as { data: Order }).data.fulfilmentGroups.map((g) => [g.id, g.kind, g.locationId ?? null]);
+
+    const split = through([{ lineId: first.id, locationId: dc }, { lineId: second.id, locationId: store }]);
+    assert.deepEqual(commandsOf(split), ['wms.releaseOrder', 'pos.releaseOrder'], 'the DC\'s parcel to the warehouse, the store\'s to the store');
+    assert.deepEqual(groupsSent(split, 'pos'), [[ship.id, 'ship', ship.locationId ?? null], [secondShip.id, 'ship_from_store', store]], 'the order says which parcel ships from which store');
+    assert.deepEqual(envelopeOf<OrderToCashData>(split.instance).compensations.map((c) => `${c.target}.${c.action}`).slice(-2), ['wms.cancelOrder', 'pos.cancelOrder']);
+    const refused = s3(split.instance, result('weft.command.failed.v1', order, 'pos', 'releaseOrder', { code: 'target_rejected', message: 'unknown location' }));
+    assert.deepEqual([refused.instance.state, refused.unit.tasks?.[0]?.title.startsWith('The store refused order')], ['release_failed', true]);
+    const lineGone = s3(split.instance, event('weft.order.line_cancelled.v1', order.id, { orderId: order.id, lineId: second.id, quantity: second.quantity, reason: 'customer_request', occurredAt: now }));
+    assert.deepEqual([lineGone.instance.state, commandsOf(lineGone)], ['released', ['weft-inventory.releaseOrder', 'erp.closeLines', 'pos.cancelOrder']], 'the store has nothing left to ship: its order is cancelled; the warehouse\'s goes on');
+    const fromStore = s3(split.instance, dispatch(order, secondShip.id));
+    assert.deepEqual([fromStore.instance.state, commandsOf(fromStore)], ['partially_shipped', ['weft-inventory.releaseOrder']]);
+    const cancelled = s3(split.instance, event('weft.order.cancelled.v1', order.id, { orderId: order.id, reason: 'customer_request', occurredAt: now }));
+    assert.deepEqual(commandsOf(cancelled).slice(0, 2), ['pos.cancelOrder', 'wms.cancelOrder'], 'both releases undone, newest first');
+
+    const atDc = through([{ lineId: first.id, locationId: dc }, { lineId: second.id, locationId: dc }]);
+    assert.deepEqual(commandsOf(atDc), ['wms.releaseOrder'], 'nothing at a store: the warehouse ships it all');
+    const allAtStore = through([{ lineId: first.id, locationId: store }, { lineId: second.id, locationId: store }]);
+    assert.deepEqual(commandsOf(allAtStore), ['pos.releaseOrder'], 'nothing for the warehouse: it is not asked');
   });
 });

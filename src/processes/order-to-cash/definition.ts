@@ -3,7 +3,7 @@ import type { Order } from '../../domain/order/order.schema.ts';
 import { holdReasonOf } from '../../domain/order/checks.ts';
 import type { ProcessDefinition } from '../engine/definition.ts';
 import { CANCELLABLE, CHECKS, createKit, eventData, type Ctx } from './kit.ts';
-import { lineCancelRows, paymentRows, shipmentRows, stockRows } from './v2-rows.ts';
+import { checkDecision, lineCancelRows, paymentRows, shipmentRows, stockRows } from './v2-rows.ts';
 
 /** The version new orders start on. */
 export const ORDER_TO_CASH_LATEST = 2;
@@ -41,6 +41,8 @@ export interface OrderToCashSettings {
   shortShipmentWaitHours?: number;
   /** v2: the CRM target (a noteOrder action): holds, cancellations and completion are written there as to the channel. */
   crm?: string | undefined;
+  /** v2: ship from store. Ship groups whose stock was reserved wholly at one of these store locations are released to this target (actions releaseOrder, cancelOrder) instead of the warehouse. */
+  stores?: { target: string; locations: readonly string[] } | undefined;
   /** v2: the ERP target has closeLines, which takes cancelled units off the sales order before it is billed. */
   erpClosesLines?: boolean;
 }
@@ -64,6 +66,8 @@ export interface OrderToCashData {
   shortGroups?: string[];
   /** The units the last step cancelled for want of stock, per line (v2; actions see the data after the step). */
   cancelledShort?: { lineId: string; sku: string; missing: number }[];
+  /** Lines sent with another SKU than ordered, as people decided (v2). */
+  substitutions?: { lineId: string; fromSku: string; toSku: string }[];
   /** Ship groups the last line cancellation left with nothing (v2; for its actions). */
   emptiedGroups?: string[];
 }
@@ -101,7 +105,7 @@ export { holdReasonOf };
 /** Builds order-to-cash (a version still in use, the latest by default) for the configured systems. */
 export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDER_TO_CASH_LATEST): ProcessDefinition<OrderToCashData> {
   const kit = createKit(settings, version);
-  const { erp, warehouse, reserves, orderEvent, delivered, invoice, afterErp, afterErpActions, toChannel, refusedTask, releaseGroups, proceed, proceedState, liftsItself, groupOf, liftHold, cancel, afterInvoice, afterInvoiceActions } = kit;
+  const { erp, warehouse, releaseAnswer, reserves, orderEvent, delivered, invoice, afterErp, afterErpActions, toChannel, refusedTask, releaseGroups, proceed, proceedState, liftsItself, groupOf, liftHold, cancel, afterInvoice, afterInvoiceActions } = kit;
   return {
     name: 'order-to-cash',
     version,
@@ -110,6 +114,7 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       : 'Validate, ERP sales order, release or pick-up, shipment or collection, invoice, complete; holds and ERP refusals go to people.',
     states: reserves ? ORDER_TO_CASH_STATES : ORDER_TO_CASH_STATES.filter((state) => !V2_STATES.has(state)),
     final: ['completed', 'cancelled'],
+    ...(reserves ? { checkDecision } : {}),
     keyOf(event) {
       const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as { orderId?: unknown };
       if (event.type.startsWith('weft.order.')) return event.subject;
@@ -182,12 +187,12 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       {
         from: 'released',
         on: 'weft.command.failed.v1',
-        when: (ctx) => warehouse !== undefined && delivered(warehouse, 'releaseOrder')(ctx),
+        when: releaseAnswer,
         to: 'release_failed',
-        actions: (ctx) => [refusedTask(ctx, 'release_refused', 'The warehouse refused order')],
-        note: 'the warehouse refused the release: a person fixes and replays it, or cancels',
+        actions: (ctx) => [refusedTask(ctx, 'release_refused', `The ${eventData(ctx.input).target === warehouse ? 'warehouse' : 'store'} refused order`)],
+        note: 'the warehouse (or the store) refused the release: a person fixes and replays it, or cancels',
       },
-      { from: 'release_failed', on: 'weft.command.delivered.v1', when: (ctx) => warehouse !== undefined && delivered(warehouse, 'releaseOrder')(ctx), to: 'released', note: 'the replayed release went through' },
+      { from: 'release_failed', on: 'weft.command.delivered.v1', when: releaseAnswer, to: 'released', note: 'the replayed release went through' },
       { from: 'release_failed', on: 'task:release_refused', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'cancel', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', 'the warehouse refused it'), note: 'cancelled by a person' },
       { from: 'release_failed', on: 'task:release_refused', to: 'release_failed', note: 'waiting for the dead letter to be replayed' },
       ...(reserves ? shipmentRows(kit) : []),

@@ -47,23 +47,46 @@ export function createKit(settings: OrderToCashSettings, version: 1 | 2) {
   const invoice = (ctx: Ctx): ProcessAction[] => [{ kind: 'command', target: erp, action: 'invoiceSalesOrder', event: { type: 'weft.order.completed.v1', data: { orderId: ctx.data.order.id, occurredAt: ctx.now } } }];
   /** After the ERP took the order: release ship groups, wait for pick-ups, or bill what was handed over at the till. */
   const afterErp = (ctx: Ctx): string => (ctx.data.toShip.length > 0 ? 'released' : ctx.data.toCollect.length > 0 ? 'awaiting_pickup' : 'invoicing');
+  const stores = reserves && settings.stores !== undefined && settings.stores.target !== '' ? settings.stores : undefined;
+  /** Ship groups a store ships (v2, stores configured): ship_from_store at one of the stores' locations. */
+  const storeGroups = (order: Order): string[] =>
+    stores === undefined ? [] : order.fulfilmentGroups.filter((group) => group.kind === 'ship_from_store' && group.locationId !== undefined && stores.locations.includes(group.locationId)).map((group) => group.id);
+  /** A release and, as its undo, the cancellation at the system that ships (the warehouse or the stores). */
+  const releaseTo = (ctx: Ctx, target: string): ProcessAction => ({
+    kind: 'command',
+    target,
+    action: 'releaseOrder',
+    event: orderEvent(ctx.data),
+    priority: 'urgent',
+    compensation: { target, action: 'cancelOrder', event: { type: 'weft.order.cancelled.v1', data: { orderId: ctx.data.order.id, reason: 'other', occurredAt: ctx.now } } },
+  });
   const afterErpActions = (ctx: Ctx): ProcessAction[] => {
     const next = afterErp(ctx);
     if (next === 'invoicing') return invoice(ctx);
     if (next === 'awaiting_pickup') return [];
     const released: ProcessAction = { kind: 'emit', type: 'weft.order.released.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, fulfilmentGroupIds: ctx.data.toShip, occurredAt: ctx.now } };
-    if (warehouse === undefined) return [released];
-    return [
-      {
-        kind: 'command',
-        target: warehouse,
-        action: 'releaseOrder',
-        event: orderEvent(ctx.data),
-        priority: 'urgent',
-        compensation: { target: warehouse, action: 'cancelOrder', event: { type: 'weft.order.cancelled.v1', data: { orderId: ctx.data.order.id, reason: 'other', occurredAt: ctx.now } } },
-      },
-      released,
-    ];
+    const fromStores = storeGroups(ctx.data.order).filter((group) => ctx.data.toShip.includes(group));
+    // Without stores configured every parcel is the warehouse's, as in version 1.
+    const toWarehouse = warehouse !== undefined && (stores === undefined || ctx.data.toShip.some((group) => !fromStores.includes(group)));
+    return [...(toWarehouse ? [releaseTo(ctx, warehouse as string)] : []), ...(stores !== undefined && fromStores.length > 0 ? [releaseTo(ctx, stores.target)] : []), released];
+  };
+  /** Whether the input is the answer to a release (the warehouse's or the stores'). */
+  const releaseAnswer = (ctx: Ctx): boolean => (warehouse !== undefined && delivered(warehouse, 'releaseOrder')(ctx)) || (stores !== undefined && delivered(stores.target, 'releaseOrder')(ctx));
+  /**
+   * Ship from store: a ship group whose lines were all reserved at one store location ships from
+   * there (kind ship_from_store, that location); a ship_from_store group the channel left without a
+   * location gets the one its stock is at. Everything else keeps its kind: the warehouse ships it.
+   */
+  const fulfilFrom = (order: Order, allocation: NonNullable<OrderToCashData['allocation']>): Order => {
+    if (stores === undefined) return order;
+    const groups = order.fulfilmentGroups.map((group) => {
+      if (group.kind !== 'ship' && !(group.kind === 'ship_from_store' && group.locationId === undefined)) return group;
+      const places = new Set(allocation.filter((entry) => group.lineIds.includes(entry.lineId)).map((entry) => entry.locationId));
+      const whole = group.lineIds.every((lineId) => allocation.some((entry) => entry.lineId === lineId));
+      const place = places.size === 1 && whole ? ([...places][0] as string) : undefined;
+      return place !== undefined && stores.locations.includes(place) ? { ...group, kind: 'ship_from_store' as const, locationId: place } : group;
+    });
+    return { ...order, fulfilmentGroups: groups };
   };
   /** Where the order stands, back to the channel it came from (when one is configured for its system). */
   const toChannel = (ctx: Ctx, type: string, data: Record<string, unknown>): ProcessAction[] => {
@@ -114,7 +137,9 @@ export function createKit(settings: OrderToCashSettings, version: 1 | 2) {
   const reserveResult = (status: string) => (ctx: Ctx): boolean => delivered(INVENTORY, 'reserveOrder')(ctx) && eventData(ctx.input).status === status;
   const shortTask = (ctx: Ctx, why: string): ProcessAction[] => [
     { kind: 'emit', type: 'weft.order.held.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, reason: 'stock_check', note: why, occurredAt: ctx.now } },
-    { kind: 'task', taskKind: 'stock_short', title: `Order ${ctx.data.order.orderNumber}: ${why}`, options: ['retry', 'backorder', 'cancel'], data: { commandId: eventData(ctx.input).commandId, code: eventData(ctx.input).code, message: eventData(ctx.input).message } },
+    { kind: 'task', taskKind: 'stock_short', title: `Order ${ctx.data.order.orderNumber}: ${why}`, options: ['retry', 'backorder', 'substitute', 'cancel'],
+      // The lines, for a person choosing substitutes: resolve with values {"<lineId>": "<SKU>"}.
+      data: { commandId: eventData(ctx.input).commandId, code: eventData(ctx.input).code, message: eventData(ctx.input).message, lines: ctx.data.order.lines.filter((line) => line.quantity - (line.cancelledQuantity ?? 0) > 0).map((line) => ({ lineId: line.id, sku: line.sku, quantity: line.quantity - (line.cancelledQuantity ?? 0) })) } },
     ...toChannel(ctx, 'weft.order.held.v1', { orderId: ctx.data.order.id, reason: 'stock_check', note: why, occurredAt: ctx.now }),
   ];
   const complete = (ctx: Ctx): ProcessAction[] => announce(ctx, 'weft.order.completed.v1', { orderId: ctx.data.order.id, occurredAt: ctx.now });
@@ -169,7 +194,7 @@ export function createKit(settings: OrderToCashSettings, version: 1 | 2) {
   const afterShipping = (data: OrderToCashData): string => (data.toShip.length > 0 ? 'partially_shipped' : data.toCollect.length > 0 ? 'awaiting_pickup' : 'invoicing');
   const decided = (decision: string) => (ctx: Ctx): boolean => ctx.input.kind === 'task' && ctx.input.decision === decision;
 
-  return { settings, erp, warehouse, reserves, orderEvent, resultOf, delivered, toErp, invoice, afterErp, afterErpActions, toChannel, announce, refusedTask, reserve, releaseGroups, proceed, proceedState, liftsItself, groupOf, liftHold, cancel, reserveResult, shortTask, complete, cancelledValue, due, capturedAlready, toCapture, paid, money, channelOf, capturesAtChannel, recordsPayment, capture, recordPayment, afterInvoice, afterInvoiceActions, afterCapture, afterCaptureActions, shortWaitMs, shippedWith, shortOf, dispatchedGroup, afterShipping, decided };
+  return { settings, erp, warehouse, stores, storeGroups, releaseTo, releaseAnswer, fulfilFrom, reserves, orderEvent, resultOf, delivered, toErp, invoice, afterErp, afterErpActions, toChannel, announce, refusedTask, reserve, releaseGroups, proceed, proceedState, liftsItself, groupOf, liftHold, cancel, reserveResult, shortTask, complete, cancelledValue, due, capturedAlready, toCapture, paid, money, channelOf, capturesAtChannel, recordsPayment, capture, recordPayment, afterInvoice, afterInvoiceActions, afterCapture, afterCaptureActions, shortWaitMs, shippedWith, shortOf, dispatchedGroup, afterShipping, decided };
 }
 
 /** What createKit returns. */

@@ -121,7 +121,7 @@ export function shipmentRows(kit: Kit): Transition<OrderToCashData>[] {
 
 /** Version 2's rows for a line cancelled by the customer or the channel before it shipped. */
 export function lineCancelRows(kit: Kit): Transition<OrderToCashData>[] {
-  const { erp, warehouse, orderEvent, invoice, cancel, settings } = kit;
+  const { erp, warehouse, stores, storeGroups, orderEvent, invoice, cancel, settings } = kit;
   const input = (ctx: Ctx): { lineId: string; quantity: number; reason: string } => {
     const data = eventData(ctx.input);
     return { lineId: String(data.lineId ?? ''), quantity: Number(data.quantity ?? 0), reason: String(data.reason ?? 'other') };
@@ -155,16 +155,28 @@ export function lineCancelRows(kit: Kit): Transition<OrderToCashData>[] {
    * The warehouse's orders follow: sent again with what is left while every group keeps something
    * (the warehouse updates them by order key); cancelled when nothing is left to ship. A group
    * emptied while others go on would change the warehouse's order keys: a person cancels that
-   * group's warehouse order.
+   * group's warehouse order. A parcel shipping from a store is cancelled there once the store has
+   * nothing left to ship; any other change to it is a person's (a store order is created once, by
+   * the release's idempotency key, and not rewritten by a second release).
    */
-  const warehouseFollows = (ctx: Ctx): ProcessAction[] => {
-    const emptied = ctx.data.emptiedGroups ?? [];
-    if (emptied.length === 0) return [{ kind: 'command', target: warehouse as string, action: 'releaseOrder', event: orderEvent(ctx.data), priority: 'urgent' }];
-    if (ctx.data.toShip.length === 0) return [{ kind: 'command', target: warehouse as string, action: 'cancelOrder', event: { type: 'weft.order.cancelled.v1', data: { orderId: ctx.data.order.id, reason: input(ctx).reason, occurredAt: ctx.now } }, priority: 'urgent' }];
+  const systemsFollow = (ctx: Ctx): ProcessAction[] => {
+    const group = lineOf(ctx)?.fulfilmentGroupId ?? '';
+    const fromStores = storeGroups(ctx.data.order);
+    const cancelAt = (target: string): ProcessAction => ({ kind: 'command', target, action: 'cancelOrder', event: { type: 'weft.order.cancelled.v1', data: { orderId: ctx.data.order.id, reason: input(ctx).reason, occurredAt: ctx.now } }, priority: 'urgent' });
+    if (fromStores.includes(group)) {
+      if (stores === undefined) return [];
+      if (!ctx.data.toShip.some((candidate) => fromStores.includes(candidate))) return [cancelAt(stores.target)];
+      return [{ kind: 'task', taskKind: 'store_order_changed', title: `Order ${ctx.data.order.orderNumber}: ${input(ctx).quantity} × ${lineOf(ctx)?.sku ?? ''} cancelled from a parcel the store ships; change the store's order`.slice(0, 300), options: ['done'], data: { group, lineId: input(ctx).lineId, quantity: input(ctx).quantity } }];
+    }
+    if (warehouse === undefined) return [];
+    const emptied = (ctx.data.emptiedGroups ?? []).filter((candidate) => !fromStores.includes(candidate));
+    if (emptied.length === 0) return [{ kind: 'command', target: warehouse, action: 'releaseOrder', event: orderEvent(ctx.data), priority: 'urgent' }];
+    if (!ctx.data.toShip.some((candidate) => !fromStores.includes(candidate))) return [cancelAt(warehouse)];
     return [{ kind: 'task', taskKind: 'warehouse_group_cancelled', title: `Order ${ctx.data.order.orderNumber}: every line of fulfilment group(s) ${emptied.join(', ')} was cancelled; cancel their order(s) in the warehouse`.slice(0, 300), options: ['done'], data: { groups: emptied } }];
   };
   return [
     { from: '*', on: 'task:warehouse_group_cancelled', to: (ctx) => ctx.state, note: 'the warehouse order was cancelled by hand' },
+    { from: '*', on: 'task:store_order_changed', to: (ctx) => ctx.state, note: 'the store\'s order was changed by hand' },
     {
       from: [...CANCELLABLE, 'partially_shipped'],
       on: 'weft.order.line_cancelled.v1',
@@ -202,7 +214,7 @@ export function lineCancelRows(kit: Kit): Transition<OrderToCashData>[] {
           ...(ERP_HAS_IT.has(ctx.state) && settings.erpClosesLines && line !== undefined
             ? [{ kind: 'command', target: erp, action: 'closeLines', event: { type: 'weft.order.line_cancelled.v1', data: { orderId: ctx.data.order.id, lines: [{ lineId: line.id, quantity: line.cancelledQuantity ?? 0, orderedQuantity: line.quantity }] } }, priority: 'urgent' } as const]
             : []),
-          ...(WAREHOUSE_HAS_IT.has(ctx.state) && warehouse !== undefined ? warehouseFollows(ctx) : []),
+          ...(WAREHOUSE_HAS_IT.has(ctx.state) ? systemsFollow(ctx) : []),
           ...(after(ctx, ctx.data) === 'invoicing' ? [{ kind: 'cancelTimer', name: 'collect_by' } as const, ...invoice(ctx)] : []),
         ];
       },
@@ -213,14 +225,18 @@ export function lineCancelRows(kit: Kit): Transition<OrderToCashData>[] {
 
 /** Version 2's rows: reserving, and what a shortfall leads to. */
 export function stockRows(kit: Kit): Transition<OrderToCashData>[] {
-  const { delivered, toErp, announce, reserve, cancel, reserveResult, shortTask, decided } = kit;
+  const { delivered, toErp, announce, reserve, cancel, reserveResult, shortTask, decided, fulfilFrom } = kit;
+  const substitutesOf = (ctx: Ctx): Readonly<Record<string, string>> => (ctx.input.kind === 'task' ? (ctx.input.values ?? {}) : {});
   return [
     {
       from: 'reserving',
       on: 'weft.order.reserved.v1',
       to: 'reserving',
-      data: (ctx) => ({ ...ctx.data, allocation: (eventData(ctx.input).reservations as OrderToCashData['allocation']) ?? [] }),
-      note: 'stock set aside: where the lines are fulfilled from',
+      data: (ctx) => {
+        const allocation = (eventData(ctx.input).reservations as OrderToCashData['allocation']) ?? [];
+        return { ...ctx.data, allocation, order: fulfilFrom(ctx.data.order, allocation) };
+      },
+      note: 'stock set aside: where the lines are fulfilled from (a parcel whose stock is at a store ships from it)',
     },
     { from: 'reserving', on: 'weft.command.delivered.v1', when: reserveResult('reserved'), to: 'erp_pending', actions: toErp, note: 'stock reserved: into the ERP' },
     { from: 'reserving', on: 'weft.command.delivered.v1', when: reserveResult('not_managed'), to: 'erp_pending', actions: toErp, note: 'Weft keeps no stock for this channel: into the ERP' },
@@ -235,6 +251,50 @@ export function stockRows(kit: Kit): Transition<OrderToCashData>[] {
       actions: (ctx) => [...announce(ctx, 'weft.order.hold_lifted.v1', { orderId: ctx.data.order.id, note: 'backordered: goes on without reserved stock', occurredAt: ctx.now }), ...toErp(ctx)],
       note: 'backordered: into the ERP without reserved stock',
     },
+    {
+      from: 'stock_short',
+      on: 'task:stock_short',
+      when: decided('substitute'),
+      to: 'reserving',
+      // The line keeps its price: the customer pays what they agreed to; the ERP and the warehouse get the new SKU.
+      data: (ctx) => {
+        const swaps = substitutesOf(ctx);
+        const lines = ctx.data.order.lines.map((line) => (swaps[line.id] === undefined ? line : { ...line, sku: swaps[line.id] as string }));
+        const done = ctx.data.order.lines.filter((line) => swaps[line.id] !== undefined).map((line) => ({ lineId: line.id, fromSku: line.sku, toSku: swaps[line.id] as string }));
+        return { ...ctx.data, order: { ...ctx.data.order, lines }, substitutions: [...(ctx.data.substitutions ?? []), ...done] };
+      },
+      actions: (ctx) => {
+        const swaps = substitutesOf(ctx);
+        const note = ctx.input.kind === 'task' ? ctx.input.note : undefined;
+        return [
+          ...(ctx.data.substitutions ?? [])
+            .filter((swap) => swaps[swap.lineId] === swap.toSku)
+            .flatMap((swap) => announce(ctx, 'weft.order.line_substituted.v1', { orderId: ctx.data.order.id, ...swap, ...(note === undefined ? {} : { note }), occurredAt: ctx.now })),
+          ...reserve(ctx, false),
+        ];
+      },
+      note: 'substituted: reserve the other SKU(s) at the same price',
+    },
     { from: 'stock_short', on: 'task:stock_short', to: 'cancelled', actions: (ctx) => cancel(ctx, 'out_of_stock', 'not enough stock'), note: 'cancelled for want of stock' },
   ];
+}
+
+/**
+ * What a person sends with a decision: stock_short's substitute names, per order line short of
+ * stock, the SKU sent instead ({"oln_…": "SKU"}). Checked before the decision is committed.
+ */
+export function checkDecision(task: { kind: string; decision: string; values: Readonly<Record<string, string>> }, data: OrderToCashData): { pointer: string; message: string }[] {
+  const entries = Object.entries(task.values);
+  if (task.kind !== 'stock_short' || task.decision !== 'substitute') return entries.length === 0 ? [] : [{ pointer: '/values', message: `the decision "${task.decision}" takes no values` }];
+  if (entries.length === 0) return [{ pointer: '/values', message: 'name the substitute of at least one line: {"<order line id>": "<SKU>"}' }];
+  const problems: { pointer: string; message: string }[] = [];
+  for (const [lineId, sku] of entries) {
+    const line = data.order.lines.find((candidate) => candidate.id === lineId);
+    const pointer = `/values/${lineId.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (line === undefined) problems.push({ pointer, message: `order ${data.order.orderNumber} has no line ${lineId}` });
+    else if (line.quantity - (line.cancelledQuantity ?? 0) <= 0) problems.push({ pointer, message: `line ${lineId} is cancelled` });
+    else if (sku.trim() !== sku || sku === '') problems.push({ pointer, message: 'a SKU without surrounding blanks' });
+    else if (sku === line.sku) problems.push({ pointer, message: `line ${lineId} already is ${sku}` });
+  }
+  return problems;
 }

@@ -25,6 +25,12 @@ const ResolveBody = Type.Object(
   {
     decision: Type.String({ minLength: 1, maxLength: 64, description: 'One of the task\'s options.' }),
     note: Type.Optional(Type.String({ maxLength: 1000, description: 'Why: kept with the task and in the audit log.' })),
+    values: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.String({ minLength: 1, maxLength: 200 }), {
+        maxProperties: 100,
+        description: 'What some decisions need, checked by the process before anything is done: e.g. stock_short\'s substitute takes {"<order line id>": "<substitute SKU>"}.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -47,7 +53,7 @@ export function registerTaskRoutes(app: FastifyInstance, deps: { store: Store; p
     '/v1/tasks/:id/resolve',
     { config: { scope: 'tasks:manage' }, schema: { summary: 'Resolve a task with one of its options; the process follows it', tags, params: IdParams, body: ResolveBody } },
     async (request) => ({
-      task: await deps.processes.resolveTask(request.params.id, { decision: request.body.decision, ...(request.body.note === undefined ? {} : { note: request.body.note }), actor: principalOf(request).keyId }),
+      task: await deps.processes.resolveTask(request.params.id, { decision: request.body.decision, ...(request.body.note === undefined ? {} : { note: request.body.note }), ...(request.body.values === undefined ? {} : { values: request.body.values }), actor: principalOf(request).keyId }),
     }),
   );
 }
