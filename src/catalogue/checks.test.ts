@@ -273,5 +273,18 @@ describe('order checks target (sqlite)', () => {
     const unknownGuest = order(82, 'CHK-CUST', (o) => ({ ...o, guestEmail: 'nobody@example.org' }));
     await validate(plain, contextOf(unknownGuest, ids.next('command')));
     assert.equal(((await verdicts(unknownGuest))[0]?.data as { customerId?: string }).customerId, undefined, 'resolve only: an unknown guest stays a guest');
+
+    // Held orders: resolved to a customer Weft knows, so a person releasing the hold releases a customer's order; never a new customer.
+    const underReview = (o: Order): Order => ({ ...o, payments: o.payments.map((payment) => ({ ...payment, status: 'under_review' as const })) });
+    const heldKnown = order(83, 'CHK-CUST', (o) => underReview({ ...o, guestEmail: 'KNOWN.buyer@example.org' }));
+    await validate(resolving, contextOf(heldKnown, ids.next('command')));
+    const held = (await verdicts(heldKnown))[0];
+    assert.deepEqual([held?.type, (held?.data as { customerId?: string }).customerId], ['weft.order.held.v1', known.id]);
+    assert.deepEqual(validateEventData(held?.type as string, heldKnown.id, held?.data), { ok: true });
+    const heldStranger = order(84, 'CHK-CUST', (o) => underReview({ ...o, guestEmail: 'suspicious@example.org' }));
+    const before = (await store.readAll({ limit: 10_000 })).filter((e) => e.type === 'weft.customer.created.v1').length;
+    await validate(resolving, contextOf(heldStranger, ids.next('command')));
+    assert.equal(((await verdicts(heldStranger))[0]?.data as { customerId?: string }).customerId, undefined);
+    assert.equal((await store.readAll({ limit: 10_000 })).filter((e) => e.type === 'weft.customer.created.v1').length, before, 'no customer created for an order held for review');
   });
 });

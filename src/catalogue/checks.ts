@@ -86,7 +86,10 @@ export function createOrderChecks(deps: { store: Store; log: ConnectorLog; ids?:
       const hold = holdReasonOf(order);
       const problems = orderCheckProblems(order, lookup, options);
       const valid = hold === undefined && problems.length === 0;
-      const customer = valid ? customerFor(order, at, command.id) : undefined;
+      // A held order is resolved to a customer Weft knows (so a person releasing it releases a customer's
+      // order), but none is created for it: an order held for fraud review must not add to the customer master.
+      const found = customerFor(order, at, command.id);
+      const customer = valid || found?.created === undefined ? found : undefined;
       const verdict: NewEvent =
         valid
           ? { id: command.id, source: ORDER_CHECKS_SOURCE, type: 'weft.order.validated.v1', subject: order.id, time: at, data: { orderId: order.id, ...(customer ? { customerId: customer.customerId } : {}), occurredAt: at } }
@@ -101,6 +104,7 @@ export function createOrderChecks(deps: { store: Store; log: ConnectorLog; ids?:
                 // A payment hold may lift itself when the money arrives; a catalogue or tax problem needs a person.
                 reason: problems.length === 0 && hold ? hold.reason : 'manual',
                 note: [...(hold ? [hold.note] : []), ...problems.map((problem) => `${problem.pointer}: ${problem.message}`)].join('; ').slice(0, 1000),
+                ...(customer ? { customerId: customer.customerId } : {}),
                 occurredAt: at,
               },
             };

@@ -35,7 +35,13 @@ export const HoldReason = Type.Enum(['fraud_review', 'payment_pending', 'address
 
 /** Data of `weft.order.held.v1`. */
 export const OrderHeld = Type.Object(
-  { orderId: OrderId, reason: HoldReason, note: Type.Optional(Note), occurredAt: OccurredAt },
+  {
+    orderId: OrderId,
+    reason: HoldReason,
+    note: Type.Optional(Note),
+    customerId: Type.Optional(CanonicalId('customer', 'The customer Weft knows this guest order\'s shopper as, when the order checks found one (none is created for a held order).')),
+    occurredAt: OccurredAt,
+  },
   objectOptions('OrderHeld', 'An order was put on hold and will not be fulfilled until the hold is lifted.'),
 );
 /** Data of `weft.order.held.v1`. */

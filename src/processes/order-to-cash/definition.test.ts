@@ -214,6 +214,11 @@ describe('order-to-cash v2: stock first', () => {
     assert.deepEqual([released.instance.state, commandsOf(released)], ['reserving', ['shop.noteOrder', 'weft-inventory.reserveOrder']]);
     const paid = s2(order, hold('payment_pending').instance, event('weft.order.payment_authorized.v1', order.id, { orderId: order.id }));
     assert.equal(paid.instance.state, 'reserving');
+    const { customerId: _named, ...anonymous } = order;
+    const guest: Order = { ...anonymous, guestEmail: 'known.buyer@example.org' };
+    const heldGuest = s2(guest, s2(guest, undefined, event('weft.order.captured.v1', guest.id, guest)).instance, event('weft.order.held.v1', guest.id, { orderId: guest.id, reason: 'fraud_review', customerId: 'cus_01JDS0000000000000000000KB', occurredAt: now }));
+    const releasedGuest = s2(guest, heldGuest.instance, { kind: 'task', id: 'tsk_g', taskKind: 'order_hold', decision: 'release', note: 'review passed', resolvedAt: now, data: null });
+    assert.equal((releasedGuest.unit.outbox?.find((c) => c.action === 'reserveOrder')?.payload as { data: Order }).data.customerId, 'cus_01JDS0000000000000000000KB', 'a guest order released by a person goes on as the customer the checks found');
   });
 
   it('goes on to the ERP when the channel\'s stock is not Weft\'s to reserve', () => {

@@ -105,6 +105,9 @@ export { holdReasonOf };
 /** Builds order-to-cash (a version still in use, the latest by default) for the configured systems. */
 export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDER_TO_CASH_LATEST): ProcessDefinition<OrderToCashData> {
   const kit = createKit(settings, version);
+  /** v2: a guest order resolved to a customer by the checks (or one created for it) goes on as that customer's. */
+  const withCustomer = (ctx: Ctx): OrderToCashData =>
+    reserves && typeof eventData(ctx.input).customerId === 'string' && ctx.data.order.customerId === undefined ? { ...ctx.data, order: { ...ctx.data.order, customerId: eventData(ctx.input).customerId as string } } : ctx.data;
   const { erp, warehouse, releaseAnswer, reserves, orderEvent, delivered, invoice, afterErp, afterErpActions, toChannel, refusedTask, releaseGroups, proceed, proceedState, liftsItself, groupOf, liftHold, cancel, afterInvoice, afterInvoiceActions } = kit;
   return {
     name: 'order-to-cash',
@@ -152,8 +155,7 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
         from: 'captured',
         on: 'weft.order.validated.v1',
         to: proceedState,
-        // v2: a guest order resolved to a customer (or one created for it) goes on as that customer's.
-        ...(reserves ? { data: (ctx: Ctx) => (typeof eventData(ctx.input).customerId === 'string' && ctx.data.order.customerId === undefined ? { ...ctx.data, order: { ...ctx.data.order, customerId: eventData(ctx.input).customerId as string } } : ctx.data) } : {}),
+        ...(reserves ? { data: withCustomer } : {}),
         actions: proceed,
         note: reserves ? 'validated: reserve stock' : 'validated: into the ERP',
       },
@@ -162,7 +164,8 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
         from: 'captured',
         on: 'weft.order.held.v1',
         to: 'on_hold',
-        data: (ctx) => ({ ...ctx.data, hold: String(eventData(ctx.input).reason ?? 'manual') }),
+        // v2: the shopper's customer, when the checks found one, stays with the order for when the hold is lifted.
+        data: (ctx) => ({ ...withCustomer(ctx), hold: String(eventData(ctx.input).reason ?? 'manual') }),
         actions: (ctx) => [
           { kind: 'task', taskKind: 'order_hold', title: `Order ${ctx.data.order.orderNumber} is on hold: ${String(eventData(ctx.input).note ?? eventData(ctx.input).reason)}`, options: ['release', 'cancel'], data: { reason: eventData(ctx.input).reason, note: eventData(ctx.input).note } },
           ...toChannel(ctx, 'weft.order.held.v1', eventData(ctx.input)),
