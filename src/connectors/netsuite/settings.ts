@@ -60,7 +60,7 @@ export const NetSuiteSettings = Type.Object(
     locationId: Type.Optional(InternalId('Internal id of the location of sales orders, fulfilments and adjustments.')),
     locations: Type.Record(Type.String({ pattern: '^loc_[0-9A-HJKMNP-TV-Z]{26}$' }), Type.String({ pattern: '^[0-9]+$' }), {
       default: {},
-      description: 'NetSuite location internal id per Weft location id, for adjustments and fulfilments (`locationId` otherwise).',
+      description: 'NetSuite location internal id per Weft location id, for adjustments, fulfilments and the sales order lines of parcels shipped from or collected at a store (`locationId` otherwise).',
     }),
     defaultCustomerId: Type.Optional(InternalId('Internal id of the customer of orders without a Weft customer (guest checkouts).')),
     discountItemId: Type.Optional(InternalId('Internal id of the discount item carrying order-level discounts; required for orders with one.')),

@@ -9,17 +9,20 @@ import { refundMapping } from './inbound/refund.mapping.ts';
 import { createCatalogLookup } from './outbound/catalog.ts';
 import { createCustomerAction } from './outbound/customer.action.ts';
 import { adjustInventoryAction, setInventoryCountAction } from './outbound/inventory.action.ts';
+import { cancelOrderAction } from './outbound/cancel-order.action.ts';
+import { releaseOrderAction } from './outbound/release-order.action.ts';
 import { DEFAULT_BREAKER, DEFAULT_RATE_LIMIT, DEFAULT_RETRY, parseSquareSourceSettings, parseSquareTargetSettings } from './settings.ts';
 import { verifySquareWebhook } from './webhooks.ts';
 import { locationMapping } from './inbound/location.mapping.ts';
 
-// Builds Square sources (webhooks in, enriched by API reads) and targets (stock and customers out)
-// from their settings. Settings are checked here, so a bad config stops Weft at start-up.
+// Builds Square sources (webhooks in, enriched by API reads) and targets (stock, customers and
+// ship-from-store orders out) from their settings. Settings are checked here, so a bad config stops Weft at start-up.
 
 /** The mappings of a Square source, by Square event type. */
 export const squareMappings = {
   'order.created': orderMapping,
   'order.updated': orderMapping,
+  'order.fulfillment.updated': orderMapping,
   'payment.created': paymentCreatedMapping,
   'payment.updated': paymentUpdatedMapping,
   'refund.created': refundMapping,
@@ -63,12 +66,15 @@ export function createSquareTarget(name: string, input: unknown, _deps: TargetDe
     rateLimit: { ...DEFAULT_RATE_LIMIT, ...settings.rateLimit },
     retry: { ...DEFAULT_RETRY, ...settings.retry },
     breaker: { ...DEFAULT_BREAKER, ...settings.breaker },
-    // Stock actions may look the SKU up first: two requests per attempt.
-    timeoutMs: settings.timeoutMs * 2,
+    // Stock actions look a SKU up first (two requests); a release looks up each SKU, creates and
+    // pays an order per group; a cancel reads, may search, updates and refunds: a few requests per attempt.
+    timeoutMs: settings.timeoutMs * (6 + settings.cancelSearchPages),
     actions: {
       setInventoryCount: setInventoryCountAction(settings, catalog, idempotencyKeyOf),
       adjustInventory: adjustInventoryAction(settings, catalog, idempotencyKeyOf),
       createCustomer: createCustomerAction(settings, idempotencyKeyOf),
+      releaseOrder: releaseOrderAction(settings, catalog, idempotencyKeyOf),
+      cancelOrder: cancelOrderAction(settings, idempotencyKeyOf),
     },
     classify: classifySquareError,
     async close() {

@@ -3,16 +3,25 @@ import type { EnrichContext, WebhookDelivery } from '../sdk/index.ts';
 import { buildRequest, send, type SquareApiSettings } from './client.ts';
 import { ENRICHMENT_KEY, isObject, type Enrichment, type Json } from './inbound/read.ts';
 import type { SquareSourceSettings } from './settings.ts';
+import { isWeftOrder, NON_EXTERNAL_REFUND_DESTINATIONS, WEFT_PAYMENT_SOURCE_TYPE } from './weft-orders.ts';
 
-// What Square's webhooks leave out, fetched before mapping: order.created / order.updated carry only
-// {order_id, state, version}, so the order is read with RetrieveOrder (GET /v2/orders/{id}); order
-// lines and inventory counts name catalog variations, whose SKUs are read with BatchRetrieveCatalog-
-// Objects (POST /v2/catalog/batch-retrieve) unless the source uses Square's ids as SKUs; location
-// webhooks carry only the id, so the location is read with RetrieveLocation. Any failure
-// is a retryable `source_unavailable`, so the webhook is not acknowledged and Square sends it again.
+// What Square's webhooks leave out, fetched before mapping: order.created, order.updated and
+// order.fulfillment.updated carry only {order_id, state, version} (and which fulfilments changed),
+// so the order is read with RetrieveOrder (GET /v2/orders/{id}); order lines and inventory counts
+// name catalog variations, whose SKUs are read with BatchRetrieveCatalogObjects
+// (POST /v2/catalog/batch-retrieve) unless the source uses Square's ids as SKUs; location webhooks
+// carry only the id, so the location is read with RetrieveLocation. Payments and refunds carry
+// themselves, but not whether Weft recorded them: Weft pays the Square orders it releases to the
+// stores with EXTERNAL payments (ship from store), and refunds them when it withdraws the order, so
+// an EXTERNAL payment's order is read (RetrieveOrder), and for a refund that may be of one, its
+// payment (GetPayment) and that payment's order; the mappings ignore those of Weft's orders.
+// Any failure is a retryable `source_unavailable`, so the webhook is not acknowledged and Square
+// sends it again.
 
-const ORDER_TOPICS = new Set(['order.created', 'order.updated']);
+const ORDER_TOPICS = new Set(['order.created', 'order.updated', 'order.fulfillment.updated']);
 const LOCATION_TOPICS = new Set(['location.created', 'location.updated']);
+const PAYMENT_TOPICS = new Set(['payment.created', 'payment.updated']);
+const REFUND_TOPICS = new Set(['refund.created', 'refund.updated']);
 
 function unavailable(what: string, cause: unknown): WeftError {
   const detail = cause instanceof Error ? cause.message : String(cause);
@@ -26,6 +35,27 @@ export function orderIdOf(envelope: Json): string | undefined {
   for (const summary of Object.values(object)) if (isObject(summary) && typeof summary.order_id === 'string') return summary.order_id;
   return typeof data.id === 'string' ? data.id : undefined;
 }
+
+/** `/data/object/<key>` of a webhook, when it is an object. */
+function webhookObject(envelope: Json, key: string): Json | undefined {
+  const data = isObject(envelope.data) ? envelope.data : {};
+  const object = isObject(data.object) ? data.object : {};
+  return isObject(object[key]) ? object[key] : undefined;
+}
+
+/** One Square object by GET (`answerKey` of the answer), or a retryable source_unavailable naming `what`. */
+async function fetchObject(settings: SquareSourceSettings, context: EnrichContext, now: () => number, path: string, what: string, answerKey: string, failure: string): Promise<Json> {
+  try {
+    const answer = (await send(context.http, settings, buildRequest(settings, 'GET', path), what, now, context.signal)) as Record<string, unknown>;
+    const object = answer[answerKey];
+    if (!isObject(object)) throw new Error(`the answer has no ${answerKey}`);
+    return object;
+  } catch (error) {
+    throw unavailable(failure, error);
+  }
+}
+
+const orderPath = (id: string) => `/v2/orders/${encodeURIComponent(id)}`;
 
 /** SKUs of catalog variations, by variation id (variations without a SKU are left out). */
 async function skusOf(ids: string[], api: SquareApiSettings, context: EnrichContext, now: () => number): Promise<Record<string, string>> {
@@ -67,7 +97,8 @@ export function createEnrich(settings: SquareSourceSettings, now: () => number =
       }
       let skus: Record<string, string> = {};
       try {
-        if (fetchSkus) skus = await skusOf(catalogIds(order.line_items), settings, context, now);
+        // Weft's own orders carry the canonical SKU on each line (metadata): no catalog reads.
+        if (fetchSkus && !isWeftOrder(order)) skus = await skusOf(catalogIds(order.line_items), settings, context, now);
       } catch (error) {
         throw unavailable(`the SKUs of order ${orderId}'s lines could not be read`, error);
       }
@@ -88,6 +119,26 @@ export function createEnrich(settings: SquareSourceSettings, now: () => number =
       } catch (error) {
         throw unavailable(`RetrieveLocation ${locationId} failed`, error);
       }
+    }
+    if (PAYMENT_TOPICS.has(delivery.topic)) {
+      // Weft's payments are EXTERNAL and always on an order; others need nothing fetched.
+      const payment = webhookObject(envelope, 'payment');
+      if (payment?.source_type !== WEFT_PAYMENT_SOURCE_TYPE || typeof payment.order_id !== 'string') return delivery;
+      const order = await fetchObject(settings, context, now, orderPath(payment.order_id), 'GET /v2/orders/{order_id}', 'order', `RetrieveOrder ${payment.order_id} (the order of EXTERNAL payment ${String(payment.id)}) failed`);
+      const enrichment: Enrichment = { order, skus: {} };
+      return { ...delivery, payload: { ...envelope, [ENRICHMENT_KEY]: enrichment } };
+    }
+    if (REFUND_TOPICS.has(delivery.topic)) {
+      // A refund says where the money went, not what was paid: a refund that can be of an EXTERNAL payment needs its payment.
+      const refund = webhookObject(envelope, 'refund');
+      if (typeof refund?.payment_id !== 'string' || NON_EXTERNAL_REFUND_DESTINATIONS.has(String(refund.destination_type))) return delivery;
+      const paymentId = refund.payment_id;
+      const payment = await fetchObject(settings, context, now, `/v2/payments/${encodeURIComponent(paymentId)}`, 'GET /v2/payments/{payment_id}', 'payment', `GetPayment ${paymentId} (refunded by ${String(refund.id)}) failed`);
+      const enrichment: Enrichment = { payment, skus: {} };
+      if (payment.source_type === WEFT_PAYMENT_SOURCE_TYPE && typeof payment.order_id === 'string') {
+        enrichment.order = await fetchObject(settings, context, now, orderPath(payment.order_id), 'GET /v2/orders/{order_id}', 'order', `RetrieveOrder ${payment.order_id} (the order of refunded payment ${paymentId}) failed`);
+      }
+      return { ...delivery, payload: { ...envelope, [ENRICHMENT_KEY]: enrichment } };
     }
     if (delivery.topic === 'inventory.count.updated' && fetchSkus) {
       const data = isObject(envelope.data) ? envelope.data : {};

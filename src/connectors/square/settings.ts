@@ -79,7 +79,9 @@ export type SquareSourceSettings = Static<typeof SquareSourceSettings>;
 
 const Overrides = (fields: Record<string, TSchema>) => Type.Optional(Type.Object(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])), { additionalProperties: false }));
 
-/** Settings of a Square target: the account Weft writes inventory and customers to. */
+const FulfilmentKind = Type.Union([Type.Literal('ship'), Type.Literal('ship_from_store'), Type.Literal('pickup_in_store'), Type.Literal('in_store'), Type.Literal('digital')]);
+
+/** Settings of a Square target: the account Weft writes inventory, customers and store orders to. */
 export const SquareTargetSettings = Type.Object(
   {
     connector: Type.Literal('square', { description: 'The Square connector.' }),
@@ -87,7 +89,24 @@ export const SquareTargetSettings = Type.Object(
     ...Api,
     locations: Type.Record(Type.String({ pattern: '^loc_[0-9A-HJKMNP-TV-Z]{26}$' }), Type.String({ minLength: 1 }), {
       default: {},
-      description: 'Square location id of each Weft location (`loc_…` → `L8XH…`) the target writes stock for.',
+      description: 'Square location id of each Weft location (`loc_…` → `L8XH…`) the target writes stock for or releases orders to.',
+    }),
+    fulfilmentKinds: Type.Array(FulfilmentKind, {
+      minItems: 1,
+      uniqueItems: true,
+      default: ['ship_from_store'],
+      description: 'Kinds of fulfilment group releaseOrder sends to the store as Square orders; other groups (warehouse parcels, pickups) stay out.',
+    }),
+    payReleasedOrders: Type.Boolean({
+      default: true,
+      description:
+        'Pay each Square order releaseOrder creates with an EXTERNAL payment (source: the channel that took the money), so the store sees it in Square POS and the Dashboard (Square shows orders with a fulfilment only once paid); the store\'s Square sales reports then count the parcel as a sale. false: the orders stay unpaid and invisible to the store.',
+    }),
+    cancelSearchPages: Type.Integer({
+      minimum: 1,
+      maximum: 20,
+      default: 4,
+      description: 'Pages of 500 Weft-made Square orders SearchOrders reads to find the ones cancelOrder undoes when the cross-reference map has no link (an order split over several groups).',
     }),
     rateLimit: Overrides({ requestsPerSecond: Type.Number({ exclusiveMinimum: 0 }), burst: Type.Integer({ minimum: 1 }), maxConcurrency: Type.Integer({ minimum: 1 }) }),
     retry: Overrides({ maxAttempts: Type.Integer({ minimum: 1 }), maxAgeMs: Type.Integer({ minimum: 0 }), baseDelayMs: Type.Integer({ minimum: 0 }), maxDelayMs: Type.Integer({ minimum: 0 }) }),

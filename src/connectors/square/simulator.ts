@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { jsonBody, startSimulator, type SimRequest, type SimResponse, type Simulator } from '../sdk/index.ts';
-import { buildOrder, squareId, type SqLineInput, type SqMoney, type SqTaxInput } from './simulator-orders.ts';
+import { createOrder, fulfilmentsView, searchOrders, shipFulfilment, updateOrder, type OrderBookDeps, type SimFulfilment } from './simulator-order-book.ts';
+import { createPayment, getPayment, refundPayment, type PaymentBookDeps } from './simulator-payments.ts';
+import { buildOrder, squareId, type SqMoney } from './simulator-orders.ts';
 import { squareSignature } from './webhooks.ts';
 
 // A local Square for tests and the demo: the endpoints the connector uses (orders, inventory,
@@ -9,6 +11,11 @@ import { squareSignature } from './webhooks.ts';
 // keys as Square documents them (same key + same body → the first answer again; same key + another
 // body → 400 IDEMPOTENCY_KEY_REUSED), and webhooks signed as Square signs them. `createSale` rings
 // up a till sale: an order with a tender, a payment, stock taken off, and the webhooks sent.
+// Orders made through the API (ship from store) live in the order book (simulator-order-book.ts);
+// `shipFulfilment` is the store shipping one. EXTERNAL payments and their refunds made through the
+// API live in the payment book (simulator-payments.ts). Changes made through the API send no
+// webhooks here (Square would send order.created / order.updated, payment.created, refund.created;
+// Weft ignores those of its own orders; tests send them with `sendWebhook`).
 
 /** A catalog item variation the simulator knows. */
 export interface SimVariation {
@@ -69,17 +76,27 @@ export interface SquareSimulator extends Simulator {
   subscribe(subscription: { url: string; notificationUrl?: string; types?: string[] }): void;
   /** Sends one signed webhook (`data` is the envelope's `data`) to `url`, signed for `notificationUrl`. */
   sendWebhook(url: string, notificationUrl: string, type: string, data: unknown): Promise<SentWebhook>;
-  /** Rings up a sale at the till and notifies the subscriptions (order.created, payment.created, inventory.count.updated). */
   /** Changes a location as the Seller Dashboard would and sends location.updated to the subscriptions. */
   updateLocation(id: string, changes: Partial<Pick<SimLocation, 'name' | 'status' | 'address' | 'timezone'>>): Promise<SentWebhook[]>;
+  /** Rings up a sale at the till and notifies the subscriptions (order.created, payment.created, inventory.count.updated). */
   createSale(sale: { locationId?: string; lines: { sku: string; quantity: number }[]; customerId?: string; tender?: 'CARD' | 'CASH'; taxPercentage?: string }): Promise<{ order: Record<string, unknown>; payment: Record<string, unknown>; webhooks: SentWebhook[] }>;
+  /**
+   * The store ships the SHIPMENT fulfilment of an order (as a clerk would in the Square Dashboard):
+   * COMPLETED with carrier and tracking, then order.fulfillment.updated and order.updated to the
+   * subscriptions. Throws when the order has no open shipment.
+   */
+  shipFulfilment(squareOrderId: string, shipped: { carrier?: string; trackingNumber?: string; trackingUrl?: string }): Promise<{ order: Record<string, unknown>; webhooks: SentWebhook[] }>;
   state(): SquareSimState;
 }
 
 /** The simulator's records. */
 export interface SquareSimState {
   orders: Record<string, unknown>[];
+  /** Every order's fulfilments, flattened: which store ships what, in which state, with which tracking. */
+  fulfilments: SimFulfilment[];
   payments: Record<string, unknown>[];
+  /** Refunds made through the API (RefundPayment). */
+  refunds: Record<string, unknown>[];
   customers: Record<string, unknown>[];
   counts: { catalog_object_id: string; location_id: string; state: string; quantity: string; calculated_at: string }[];
   inventoryChanges: unknown[];
@@ -130,11 +147,15 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
   const limit = options.rateLimit ?? { requestsPerSecond: 100, burst: 100 };
   const orders = new Map<string, Record<string, unknown>>();
   const payments = new Map<string, Record<string, unknown>>();
+  const refunds = new Map<string, Record<string, unknown>>();
   const customers = new Map<string, Record<string, unknown>>();
   const counts = new Map<string, { catalog_object_id: string; location_id: string; state: string; quantity: string; calculated_at: string }>();
   const inventoryChanges: unknown[] = [];
   const idempotency = new Map<string, { hash: string; answer: SimResponse }>();
   const subscriptions: SimSubscription[] = [];
+  const updateKeys = new Map<string, string>();
+  const book: OrderBookDeps = { orders, locations, catalog, updateKeys, iso, error: squareError };
+  const till: PaymentBookDeps = { orders, payments, refunds, locations, iso, error: squareError };
   let tokens = limit.burst;
   let refilledAt = now();
 
@@ -208,16 +229,40 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
       handle: guarded((request) => {
         const parsed = parse(request);
         if ('answer' in parsed) return parsed.answer;
-        const body = parsed.body;
-        const input = body.order as { location_id?: string; line_items?: SqLineInput[]; taxes?: SqTaxInput[]; customer_id?: string; reference_id?: string } | undefined;
-        return idempotent('orders', body.idempotency_key, body, () => {
-          const location = locations.find((l) => l.id === input?.location_id);
-          if (location === undefined) return squareError(400, 'Location not found.', 'NOT_FOUND', 'order.location_id');
-          if (!Array.isArray(input?.line_items) || input.line_items.length === 0) return squareError(400, 'An order must have at least one line item.', 'MISSING_REQUIRED_PARAMETER', 'order.line_items');
-          const order = buildOrder({ ...input, location_id: location.id, line_items: input.line_items }, location.currency, iso());
-          orders.set(order.id as string, order);
-          return { status: 200, body: { order } };
-        });
+        return idempotent('orders', parsed.body.idempotency_key, parsed.body, () => createOrder(parsed.body, book));
+      }),
+    },
+    {
+      method: 'PUT',
+      path: '/v2/orders/:id',
+      handle: guarded((request) => {
+        const parsed = parse(request);
+        return 'answer' in parsed ? parsed.answer : updateOrder(request.params.id ?? '', parsed.body, book);
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/v2/orders/search',
+      handle: guarded((request) => {
+        const parsed = parse(request);
+        return 'answer' in parsed ? parsed.answer : searchOrders(parsed.body, book);
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/v2/payments',
+      handle: guarded((request) => {
+        const parsed = parse(request);
+        return 'answer' in parsed ? parsed.answer : idempotent('payments', parsed.body.idempotency_key, parsed.body, () => createPayment(parsed.body, till));
+      }),
+    },
+    { method: 'GET', path: '/v2/payments/:id', handle: guarded((request) => getPayment(request.params.id ?? '', till)) },
+    {
+      method: 'POST',
+      path: '/v2/refunds',
+      handle: guarded((request) => {
+        const parsed = parse(request);
+        return 'answer' in parsed ? parsed.answer : idempotent('refunds', parsed.body.idempotency_key, parsed.body, () => refundPayment(parsed.body, till));
       }),
     },
     {
@@ -315,7 +360,15 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
     return { type: 'ITEM_VARIATION', id: v.id, version: 1, is_deleted: false, present_at_all_locations: true, item_variation_data: { name: v.name, ...(v.sku === undefined ? {} : { sku: v.sku }), price_money: v.price, pricing_type: 'FIXED_PRICING' } };
   }
 
-  const state = (): SquareSimState => ({ orders: [...orders.values()], payments: [...payments.values()], customers: [...customers.values()], counts: [...counts.values()], inventoryChanges: [...inventoryChanges] });
+  const state = (): SquareSimState => ({
+    orders: [...orders.values()],
+    fulfilments: fulfilmentsView(orders.values()),
+    payments: [...payments.values()],
+    refunds: [...refunds.values()],
+    customers: [...customers.values()],
+    counts: [...counts.values()],
+    inventoryChanges: [...inventoryChanges],
+  });
 
   const simulator = await startSimulator({
     name: 'square',
@@ -323,7 +376,7 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
     errorBody: (status, message) => squareError(status, message),
     state,
     reset() {
-      for (const map of [orders, payments, customers, counts, idempotency]) map.clear();
+      for (const map of [orders, payments, refunds, customers, counts, idempotency, updateKeys]) map.clear();
       inventoryChanges.length = 0;
     },
     ...(options.random === undefined ? {} : { random: options.random }),
@@ -368,6 +421,17 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
       Object.assign(location, changes);
       return notify('location.updated', { type: 'location', id });
     },
+    async shipFulfilment(squareOrderId, shipped) {
+      const order = orders.get(squareOrderId);
+      if (order === undefined) throw new Error(`the simulator has no order ${squareOrderId}`);
+      const { uid, oldState } = shipFulfilment(order, shipped, iso());
+      const summary = { order_id: order.id, version: order.version, location_id: order.location_id, state: order.state, created_at: order.created_at, updated_at: order.updated_at };
+      const webhooks = [
+        ...(await notify('order.fulfillment.updated', { type: 'order_fulfillment_updated', id: order.id, object: { order_fulfillment_updated: { ...summary, fulfillment_update: [{ fulfillment_uid: uid, old_state: oldState, new_state: 'COMPLETED' }] } } })),
+        ...(await notify('order.updated', { type: 'order_updated', id: order.id, object: { order_updated: summary } })),
+      ];
+      return { order, webhooks };
+    },
     async createSale(sale) {
       const location = locations.find((l) => l.id === (sale.locationId ?? locations[0]?.id));
       if (location === undefined) throw new Error(`the simulator has no location ${sale.locationId}`);
@@ -394,7 +458,7 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
         payment_id: paymentId,
         ...(cash ? { cash_details: { buyer_tendered_money: total, change_back_money: { amount: 0, currency: total.currency } } } : { card_details: { status: 'CAPTURED', entry_method: 'EMV', card: { card_brand: 'VISA', last_4: '1111' } } }),
       };
-      Object.assign(order, { tenders: [tender], closed_at: iso(), version: 2 });
+      Object.assign(order, { tenders: [tender], net_amount_due_money: { amount: 0, currency: total.currency }, closed_at: iso(), version: 2 });
       orders.set(order.id as string, order);
       const payment = {
         id: paymentId,

@@ -34,6 +34,13 @@ function plan(command: ActionCommand, settings: NetSuiteSettings): OrderPlan {
   const lines = arrayAt(command, order, 'lines');
   if (lines.length === 0) throw invalid(command, '/lines', 'is empty: an order has at least one line');
   const skus = lines.map((line, i) => stringAt(command, line, 'sku', `/lines/${i}/sku`));
+  // A line shipped from a store or collected there commits the store's stock: its line location is
+  // the store's, where the settings map it (the order's location otherwise).
+  const groupPlaces = new Map<string, string>();
+  for (const group of Array.isArray(order.fulfilmentGroups) ? (order.fulfilmentGroups as Record<string, unknown>[]) : []) {
+    const place = typeof group.locationId === 'string' ? settings.locations[group.locationId] : undefined;
+    if (typeof group.id === 'string' && place !== undefined) groupPlaces.set(group.id, place);
+  }
   const discounts = arrayAt(command, order, 'discounts');
   const discountTotal = discounts.reduce((sum, d, i) => sum + moneyAt(command, d, 'amount', `/discounts/${i}/amount`).amount, 0);
   const shipping = arrayAt(command, order, 'shippingCharges').reduce((sum, s, i) => sum + moneyAt(command, s, 'amount', `/shippingCharges/${i}/amount`).amount, 0);
@@ -67,6 +74,7 @@ function plan(command: ActionCommand, settings: NetSuiteSettings): OrderPlan {
               rate: decimalOf(unit.amount, currency),
               amount: decimalOf(left > 0 && left < ordered ? Math.round((total.amount * left) / ordered) : total.amount, currency),
               ...(typeof line.name === 'string' ? { description: line.name } : {}),
+              ...(groupPlaces.has(String(line.fulfilmentGroupId)) ? { location: { id: groupPlaces.get(String(line.fulfilmentGroupId)) } } : {}),
               [settings.lineIdField]: line.id,
               [settings.fulfilmentGroupField]: line.fulfilmentGroupId,
             };

@@ -217,7 +217,7 @@ test('SearchCustomers sample: a dashed US phone is normalised to E.164', async (
 test('refund: COMPLETED is issued under one key per refund with the whole amount as an adjustment; FAILED is a failed refund', async () => {
   const refund = (status: string) => ({
     merchant_id: 'M', type: 'refund.updated', event_id: `e-${status}`, created_at: '2021-01-02T00:00:00Z',
-    data: { type: 'refund', id: 'R1', object: { refund: { id: 'R1', status, amount_money: { amount: 1099, currency: 'USD' }, payment_id: 'P1', order_id: 'O1', reason: 'Returned goods', created_at: '2021-01-01T23:59:00Z', updated_at: '2021-01-02T00:00:00Z' } } },
+    data: { type: 'refund', id: 'R1', object: { refund: { id: 'R1', status, destination_type: 'CARD', amount_money: { amount: 1099, currency: 'USD' }, payment_id: 'P1', order_id: 'O1', reason: 'Returned goods', created_at: '2021-01-01T23:59:00Z', updated_at: '2021-01-02T00:00:00Z' } } },
   });
   const context = mappingContext();
   assert.equal((await squareMappings['refund.created'].map(refund('PENDING'), context)).kind, 'ignored');

@@ -2,6 +2,8 @@ import type { Order } from '../../../domain/order/order.schema.ts';
 import { MappingError } from '../../../errors/index.ts';
 import { toUtc, type InboundMapping, type MappedEvent, type MappingContext, type MappingOutcome } from '../../sdk/index.ts';
 import { orderLines, orderPayments, orderTaxResidue, pricesIncludeTaxOf } from './order-parts.ts';
+import { isWeftOrder } from '../weft-orders.ts';
+import { eventsOfWeftOrder } from './store-shipment.mapping.ts';
 import { arr, dataObject, envelopeOf, moneyOr, obj, optStr, sourceSettings, str, type Enrichment, type Json } from './read.ts';
 
 // Square order → weft.order.captured.v1 / weft.order.cancelled.v1. Square's order webhooks carry
@@ -12,6 +14,8 @@ import { arr, dataObject, envelopeOf, moneyOr, obj, optStr, sourceSettings, str,
 //   OPEN, COMPLETED    → captured, once per Square order: a later order.updated of an order already
 //                        captured (fulfilment progress, payment, version bumps) is ignored with a reason
 //   CANCELED           → cancelled, when Weft had captured the order; else ignored
+//   created by Weft    → never captured, whatever its state (ship from store: store-shipment.mapping.ts
+//                        takes the store's shipment from it)
 // "Captured already" is read from the cross-reference map: only this mapping links the order's
 // fulfilment group (vendor id = the Square order id), so its presence means a captured event was
 // committed. Payment events also link the order id, so the order id itself cannot tell.
@@ -175,6 +179,8 @@ export async function alreadyCaptured(context: MappingContext, squareOrderId: st
 /** The canonical events of a full Square order in its current state (see the table at the top). */
 export async function eventsOfOrder(input: OrderMappingInput, context: MappingContext): Promise<MappingOutcome> {
   const { order, at } = input;
+  // An order Weft released to the store comes back on every update: never a sale, maybe a shipment.
+  if (isWeftOrder(order)) return eventsOfWeftOrder(input, context);
   const squareOrderId = str(order.id, `${at}/id`);
   const state = str(order.state, `${at}/state`);
   if (state === 'DRAFT') return { kind: 'ignored', reason: `Square order ${squareOrderId} is a DRAFT: nothing was sold yet` };
@@ -197,7 +203,8 @@ export async function eventsOfOrder(input: OrderMappingInput, context: MappingCo
 
 /** order.created / order.updated: the enriched envelope's full order through eventsOfOrder. */
 export const orderMapping: InboundMapping = {
-  description: 'order.created / order.updated (enriched with RetrieveOrder) → weft.order.captured.v1 once per order, weft.order.cancelled.v1 on CANCELED',
+  description:
+    'order.created / order.updated / order.fulfillment.updated (enriched with RetrieveOrder) → weft.order.captured.v1 once per order, weft.order.cancelled.v1 on CANCELED; an order Weft created → weft.shipment.dispatched.v1 once the store completed its shipment',
   async map(payload, context) {
     const { envelope, enrichment } = envelopeOf(payload);
     const summary = dataObject(envelope);

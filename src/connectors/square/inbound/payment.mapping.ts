@@ -1,5 +1,7 @@
+import { MappingError } from '../../../errors/index.ts';
 import { toUtc, type InboundMapping, type MappedEvent, type MappingContext, type MappingOutcome } from '../../sdk/index.ts';
-import { arr, dataObject, envelopeOf, isObject, money, obj, optStr, str, type Json } from './read.ts';
+import { describeWeftOrder, isWeftOrder, WEFT_PAYMENT_SOURCE_TYPE } from '../weft-orders.ts';
+import { arr, dataObject, envelopeOf, isObject, money, obj, optStr, str, type Enrichment, type Json } from './read.ts';
 
 // Square payment.created / payment.updated → the order's payment events, by Payment.status:
 //   APPROVED   → weft.order.payment_authorized.v1 (payment.created only: the authorisation is news once)
@@ -10,6 +12,12 @@ import { arr, dataObject, envelopeOf, isObject, money, obj, optStr, str, type Js
 // Square sends payment.updated again for a COMPLETED payment when fees, tips or refunds change it;
 // Each fact carries a key (`square:payment:<id>:captured`), so the hub keeps the first and drops repeats:
 // the same money is never captured twice.
+//
+// Weft's own payments: the Square orders Weft releases to the stores (ship from store) are paid by
+// Weft with an EXTERNAL payment recording the money the channel took. Those payments are not news:
+// the channel's order has its payment already. An EXTERNAL payment's order is read by `enrich`, and
+// when Weft created that order the payment is ignored with the reason. An EXTERNAL payment whose
+// order was not read is a mapping error, not a guess.
 
 interface PaymentFacts {
   payment: Json;
@@ -47,14 +55,31 @@ function declineReason(payment: Json, at: string): string {
   return code ?? optStr((card as Json).status) ?? 'FAILED';
 }
 
+/** Why an EXTERNAL payment is Weft's own (the order it pays is one Weft created), or undefined when it is not. */
+function weftPayment(payment: Json, squareId: string, squareOrderId: string, enrichment: Enrichment | undefined): string | undefined {
+  if (payment.source_type !== WEFT_PAYMENT_SOURCE_TYPE) return undefined;
+  const order = enrichment?.order;
+  if (order === undefined) {
+    throw new MappingError(`Square payment ${squareId} is EXTERNAL and its order was not read`, [
+      { pointer: '/data/object/payment/order_id', message: 'an EXTERNAL payment may be one Weft recorded on its own ship-from-store order; the source must enrich it with the order (RetrieveOrder) before mapping' },
+    ]);
+  }
+  if (order.id !== squareOrderId || !isWeftOrder(order)) return undefined;
+  const details = isObject(payment.external_details) ? payment.external_details : {};
+  const source = optStr(details.source) ?? 'the channel';
+  return `Square payment ${squareId} (EXTERNAL, source ${source}) pays ${describeWeftOrder(order)}: it records at the store the payment ${source} took, not a new payment`;
+}
+
 async function mapPayment(payload: unknown, context: MappingContext, created: boolean): Promise<MappingOutcome> {
-  const { envelope } = envelopeOf(payload);
+  const { envelope, enrichment } = envelopeOf(payload);
   const at = '/data/object/payment';
   const payment = obj(dataObject(envelope).payment, at);
   const squareId = str(payment.id, `${at}/id`);
   const status = str(payment.status, `${at}/status`);
   const squareOrderId = optStr(payment.order_id);
   if (squareOrderId === undefined) return { kind: 'ignored', reason: `Square payment ${squareId} belongs to no order` };
+  const weft = weftPayment(payment, squareId, squareOrderId, enrichment);
+  if (weft !== undefined) return { kind: 'ignored', reason: weft };
   const facts: PaymentFacts = { payment, squareId, orderId: await context.ids.ref('order', squareOrderId), at };
   const createdAt = payment.created_at;
   const events: MappedEvent[] = [];

@@ -19,7 +19,10 @@ export const ENRICHMENT_KEY = '_weft';
 
 /** What `enrich` adds to an envelope: the full order, and SKUs of catalog variations by their id. */
 export interface Enrichment {
+  /** The order of an order webhook; for a payment or refund webhook, the order an EXTERNAL payment pays (to recognise Weft's own). */
   order?: Json;
+  /** The payment a refund webhook refunds (GetPayment), when the refund may be of an EXTERNAL payment. */
+  payment?: Json;
   /** The location of a location.created / location.updated webhook (RetrieveLocation). */
   location?: Json;
   skus: Record<string, string>;
