@@ -34,8 +34,11 @@ function movement(type: string, kind: string, sku: string, locationId: string, q
 
 /** The hub's address and a key that may write events and read availability. */
 export interface HubAccess {
+  /** The API: where events are posted. */
   url: string;
   token: string;
+  /** Where availability is read (the hub's reader threads), when not the API. */
+  readUrl?: string;
 }
 
 async function post(pool: Pool, access: HubAccess, events: readonly OutgoingEvent[]): Promise<void> {
@@ -61,10 +64,11 @@ async function onHandOf(pool: Pool, access: HubAccess, sku: string, locationId: 
 
 /**
  * Reports SEED_ON_HAND units of every catalogue SKU at every location, and of every probe SKU at the
- * first location, then waits until the hub's availability shows the last of them.
+ * first location, then waits until the hub's availability (where `readUrl` points) shows the last of them.
  */
 export async function seedCatalogue(access: HubAccess, skus: number, locations: readonly string[]): Promise<{ events: number; ms: number }> {
   const pool = new Pool(access.url, { connections: 4 });
+  const readPool = access.readUrl === undefined ? pool : new Pool(access.readUrl, { connections: 1 });
   const started = performance.now();
   const asOf = new Date().toISOString();
   const events: OutgoingEvent[] = [];
@@ -79,13 +83,13 @@ export async function seedCatalogue(access: HubAccess, skus: number, locations: 
     }));
     const last = events.at(-1)?.data as { sku: string; locationId: string };
     const deadline = Date.now() + 60_000;
-    while ((await onHandOf(pool, access, last.sku, last.locationId)) !== SEED_ON_HAND) {
+    while ((await onHandOf(readPool, access, last.sku, last.locationId)) !== SEED_ON_HAND) {
       if (Date.now() > deadline) throw new Error('the seeded stock did not show in GET /v1/availability within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return { events: events.length, ms: Math.round(performance.now() - started) };
   } finally {
-    await pool.close();
+    await Promise.all([pool.close(), readPool === pool ? undefined : readPool.close()]);
   }
 }
 
@@ -158,7 +162,8 @@ export interface Stream {
 /** Starts streaming inventory events to the hub at the given pace. */
 export function startStream(access: HubAccess, options: StreamOptions): Stream {
   const pool = new Pool(access.url, { connections: options.maxInFlight, pipelining: 1, keepAliveTimeout: 60_000 });
-  const probePool = new Pool(access.url, { connections: options.probeConnections, pipelining: 1, keepAliveTimeout: 60_000 });
+  // Probes read where channels read: the reader threads when the hub runs them.
+  const probePool = new Pool(access.readUrl ?? access.url, { connections: options.probeConnections, pipelining: 1, keepAliveTimeout: 60_000 });
   const random = seededRandom(7);
   const intervalMs = (1000 * options.batchSize) / options.eventsPerSecond;
   const accepted: { at: number; sentAt: number; events: number }[] = [];

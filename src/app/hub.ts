@@ -1,4 +1,3 @@
-import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createApiKeyService } from '../access/api-keys.ts';
 import { buildApi } from '../api/server.ts';
@@ -23,23 +22,14 @@ import { createOrderChecks } from '../catalogue/checks.ts';
 import { buildPublishRules, inventoryChannels } from './inventory.ts';
 import { createPollLoops } from '../ingest/poll-loop.ts';
 import { createIdGenerator, systemClock, type Clock } from '../ports/clock.ts';
-import type { Store, StoreOptions } from '../ports/store.ts';
-import { createPostgresStore } from '../store/postgres/store.ts';
-import { createSqliteStore } from '../store/sqlite/store.ts';
+import type { Store } from '../ports/store.ts';
+import { openStore, version } from './open-store.ts';
+import { apiOptions } from './api-options.ts';
+import { startAvailabilityReaders, type AvailabilityReaders } from './availability-readers.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
 
-/** Weft's version, from package.json. */
-export const version: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** Opens the store the configuration names. The only place that picks a store adapter. */
-export async function openStore(config: Config, options: StoreOptions & { clock?: Clock } = {}): Promise<Store> {
-  if (config.store.kind === 'postgres') {
-    return createPostgresStore({ ...options, ...config.store.postgres, maxBatchUnits: config.store.maxBatchUnits });
-  }
-  mkdirSync(config.dataDir, { recursive: true });
-  return createSqliteStore({ ...options, path: config.store.sqlite.path, busyTimeoutMs: config.store.sqlite.busyTimeoutMs, maxBatchUnits: config.store.maxBatchUnits });
-}
+export { openStore, version };
 
 /** The store and the dead-letter service over the configured targets, for the CLI (no target is contacted). */
 export async function openDeadLetters(config: Config, clock: Clock = systemClock): Promise<{ deadLetters: DeadLetters; close(): Promise<void> }> {
@@ -59,6 +49,8 @@ export async function openDeadLetters(config: Config, clock: Clock = systemClock
 export interface Hub {
   /** Base URL of the API. */
   url: string;
+  /** Base URL of the availability reader threads (inventory.readers), when they run. */
+  readersUrl: string | undefined;
   store: Store;
   logger: Logger;
   /** Graceful stop: refuse new requests, finish in-flight ones (up to the grace period), flush the store. */
@@ -85,6 +77,8 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   const publishRules = buildPublishRules(config, targets);
   // The router exists only once the store does; commits before that have nothing to wake.
   let wakeRouter = (): void => undefined;
+  // Reader threads follow the log too; they start once the store has been opened (and migrated).
+  let readers: AvailabilityReaders | undefined;
   const store = await openStore(config, {
     clock,
     onCommit: (stats) => {
@@ -125,6 +119,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
     inventory.wake();
     orderChecks.follower.wake();
     publisher.wake();
+    readers?.wake();
   };
   const deadLetters = createDeadLetters({ store, targets, clock, ids, onReplayed: wakeTargets });
   metrics.watchPendingEvents(() => store.pendingEvents());
@@ -143,35 +138,41 @@ export async function startHub(config: Config, options: { announce?: Announce; c
 
   const api = await buildApi(
     { store, keys, appendEvents, metrics, logger, deadLetters, deliveryStatus: () => engine.status(), inbound, notificationUrls, clock, connectors: [...connectorModules.values()].map((module) => module.manifest), processes, systems: () => [...new Set([...sources.keys(), ...targets.keys()])], inventory, driftWatch, ids },
-    {
-      bodyLimitBytes: config.http.bodyLimitBytes,
-      requestTimeoutMs: config.http.requestTimeoutMs,
-      keepAliveTimeoutMs: config.http.keepAliveTimeoutMs,
-      trustProxy: config.http.trustProxy,
-      maxPendingEvents: config.ingest.maxPendingEvents,
-      maxInFlightRequests: config.ingest.maxInFlightRequests,
-      maxEventLoopDelayMs: config.ingest.maxEventLoopDelayMs,
-      retryAfterSeconds: config.ingest.retryAfterSeconds,
-      version,
-    },
+    apiOptions(config, version),
   ).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
+  const readersConfig = config.inventory.readers;
+  const readersHost = readersConfig.host || config.http.host;
+  // They fold the log in threads of their own meanwhile.
+  const readersStarting =
+    readersConfig.threads > 0
+      ? startAvailabilityReaders({ config, logger, metrics }, { threads: readersConfig.threads, host: readersHost, port: readersConfig.port, shutdownGraceMs: config.http.shutdownGraceMs })
+      : undefined;
+  readersStarting?.catch(() => undefined);
   try {
     // Availability is answered from memory: fold the log before the first check can arrive.
     await inventory.start();
     await orderChecks.follower.start();
     await publisher.start();
     driftWatch.start();
+    readers = await readersStarting;
     await api.app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
+    // Nothing started may outlive a start that failed (the readers' port taken, the API's port taken).
+    await readersStarting?.then((started) => started.close()).catch(() => undefined);
+    await Promise.all([inventory.stop(), orderChecks.follower.stop(), publisher.stop(), api.app.close()]).catch(() => undefined);
+    driftWatch.stop();
     await store.close();
     throw error;
   }
   const address = api.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
-  const url = config.http.publicUrl || `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+  const baseUrl = (host: string, listening: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${listening}`;
+  const url = config.http.publicUrl || baseUrl(config.http.host, port);
+  const readersUrl = readers && (readersConfig.publicUrl || baseUrl(readersHost, readers.port));
+  const readersLine = readersUrl === undefined ? '' : `availability readers (${readersConfig.threads} thread${readersConfig.threads === 1 ? '' : 's'}) at ${readersUrl}`;
 
   const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
   if ((await store.listApiKeys()).length === 0) {
@@ -180,6 +181,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
       [
         '',
         `Weft is running at ${url}`,
+        ...(readersLine ? [`With ${readersLine}`] : []),
         '',
         'First start: an admin API key was created. It is shown only this once; Weft keeps only its hash:',
         '',
@@ -190,13 +192,13 @@ export async function startHub(config: Config, options: { announce?: Announce; c
       ].join('\n'),
     );
   } else {
-    announce(`Weft is running at ${url} (store: ${store.kind})`);
+    announce(`Weft is running at ${url} (store: ${store.kind})${readersLine ? `; ${readersLine}` : ''}`);
   }
   if (config.delivery.routing) router.start();
   if (config.delivery.enabled) engine.start();
   pollLoops.start();
   processes.start();
-  logger.info({ url, store: store.kind, version, targets: [...targets.keys()], sources: [...sources.keys()], routes: routes.length, delivery: config.delivery.enabled }, 'weft started');
+  logger.info({ url, ...(readersUrl === undefined ? {} : { readersUrl, readerThreads: readersConfig.threads }), store: store.kind, version, targets: [...targets.keys()], sources: [...sources.keys()], routes: routes.length, delivery: config.delivery.enabled }, 'weft started');
 
   const maintenance = setInterval(() => {
     store.expireIdempotencyKeys(new Date(clock.now()).toISOString()).catch((error: unknown) => logger.warn({ err: error }, 'idempotency key expiry failed'));
@@ -218,6 +220,7 @@ export async function startHub(config: Config, options: { announce?: Announce; c
   let closing: Promise<void> | undefined;
   return {
     url,
+    readersUrl,
     store,
     logger,
     close() {
@@ -229,7 +232,8 @@ export async function startHub(config: Config, options: { announce?: Announce; c
           api.app.server.closeAllConnections();
         }, config.http.shutdownGraceMs);
         grace.unref();
-        await api.app.close();
+        // The readers finish their in-flight checks within the same grace period.
+        await Promise.all([api.app.close(), readers?.close()]);
         clearTimeout(grace);
         await pollLoops.stop();
         await processes.stop();

@@ -252,6 +252,20 @@ const Inventory = Type.Object(
       { default: [], description: 'Where availability is pushed: per channel, a target, coalesced per SKU x location (only the latest value when the target is slow), changes to or from zero first. As an environment variable: JSON.' },
     ),
     pollMs: Type.Integer({ minimum: 10, default: 250, description: 'How often the availability view looks at the log when no append wakes it.' }),
+    readers: Type.Object(
+      {
+        threads: Type.Integer({
+          minimum: 0,
+          maximum: 64,
+          default: 0,
+          description: 'Worker threads answering GET /v1/availability on a listener of their own (readers.port), each with its own store connection and copy of the availability view, so channels\' checks never queue behind ingest; 0: none (the API answers them alone).',
+        }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8081, description: 'TCP port the reader threads share (SO_REUSEPORT, Linux); 0 picks a free port. Give each hub on a host its own.' }),
+        host: Type.String({ default: '', description: 'Interface the reader threads listen on; empty: http.host.' }),
+        publicUrl: Type.String({ default: '', description: 'URL channels use to reach the readers, when it differs from http://host:port (behind a proxy).' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     drift: Type.Object(
       {
         observe: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Systems (source names) whose stock counts are compared with Weft\'s rather than taken as its stock, e.g. ["pos"] when the ERP is the book of record and the tills count.' }),

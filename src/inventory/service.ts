@@ -3,9 +3,9 @@ import { ConflictError, InputError, WeftError } from '../errors/index.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { ConnectorLog } from '../ports/connector.ts';
 import type { NewEvent, Store, SubjectExpectation } from '../ports/store.ts';
-import { createLogFollower } from '../delivery/log-follower.ts';
+import { channelRule, createAvailabilityView, type AvailabilityQuery, type SkuAvailability } from './availability.ts';
 import { findDrift, type DriftFinding, type DriftOptions } from './drift.ts';
-import { applyStockEvent, emptyStock, INVENTORY_EVENT_TYPES, reservationKey, viewOf, type ChannelRule, type StockState, type StockView } from './projection.ts';
+import { applyStockEvent, reservationKey, viewOf, type ChannelRule, type StockState } from './projection.ts';
 
 // Availability answered from memory, kept by the log. The hub folds every inventory event of the log
 // into the projection (at start, then as appends wake it), and answers checks without touching the
@@ -38,20 +38,7 @@ export interface InventoryOptions {
   batchSize?: number;
 }
 
-/** A check: some SKUs, at one location or across a channel's locations. */
-export interface AvailabilityQuery {
-  skus: readonly string[];
-  locationId?: string | undefined;
-  channel?: string | undefined;
-}
-
-/** The answer for one SKU: what may be promised, and the stock behind it per location. */
-export interface SkuAvailability {
-  sku: string;
-  /** Units that may be promised: the sum over the locations asked about. */
-  available: number;
-  locations: StockView[];
-}
+export type { AvailabilityQuery, SkuAvailability };
 
 /** One line to reserve. */
 export interface ReserveLine {
@@ -126,11 +113,11 @@ const MAX_ATTEMPTS = 20;
 /** Creates the service; call start() before checking. */
 export function createInventory(deps: InventoryDeps, options: InventoryOptions): Inventory {
   const { store, ids, clock, log } = deps;
-  const state: StockState = emptyStock(options.observe ?? []);
+  // The view answers checks; reservations are decided against its state and folded into it at once.
+  const view = createAvailabilityView({ store, log }, options);
+  const state: StockState = view.state;
   const locks = new Map<string, Promise<void>>();
-
-  const follower = createLogFollower({ store, log }, { name: 'inventory', types: INVENTORY_EVENT_TYPES, apply: (event) => applyStockEvent(state, event), ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }), ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
-  const catchUp = follower.catchUp;
+  const catchUp = view.drain;
 
   /** Runs `fn` after every earlier holder of any of `keys` is done (registration is synchronous, so waits never cycle). */
   async function withLocks<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
@@ -147,12 +134,7 @@ export function createInventory(deps: InventoryDeps, options: InventoryOptions):
     }
   }
 
-  function rule(channel: string | undefined): ChannelRule | undefined {
-    if (channel === undefined) return undefined;
-    const found = options.channels[channel];
-    if (!found) throw new InputError('unknown_channel', `No channel "${channel}" is configured for inventory (channels: ${Object.keys(options.channels).join(', ') || 'none'}).`);
-    return found;
-  }
+  const rule = (channel: string | undefined): ChannelRule | undefined => channelRule(options.channels, channel);
 
   function reservationsOf(orderId: string): LineReservation[] {
     const out: LineReservation[] = [];
@@ -272,11 +254,11 @@ export function createInventory(deps: InventoryDeps, options: InventoryOptions):
   }
 
   return {
-    start: follower.start,
-    wake: follower.wake,
-    stop: follower.stop,
+    start: view.start,
+    wake: view.wake,
+    stop: view.stop,
     drain: catchUp,
-    position: follower.position,
+    position: view.position,
     channels: () => Object.keys(options.channels),
     drift: (driftOptions) => findDrift(state, clock.now(), driftOptions),
     async setOnHand(sku, locationId, expected, onHand, why) {
@@ -297,20 +279,7 @@ export function createInventory(deps: InventoryDeps, options: InventoryOptions):
       });
     },
     reservationsOf,
-    check(query) {
-      const channelRule = rule(query.channel);
-      if (query.locationId === undefined && channelRule === undefined) throw new InputError('malformed_request', 'Say where: a location, a channel, or both.');
-      if (query.locationId !== undefined && channelRule !== undefined && !channelRule.locations.includes(query.locationId)) {
-        throw new InputError('malformed_request', `Location ${query.locationId} does not serve channel ${query.channel}.`);
-      }
-      const locations = query.locationId !== undefined ? [query.locationId] : (channelRule?.locations ?? []);
-      const applied = channelRule ?? { safetyStock: 0, includeInTransit: false };
-      return query.skus.map((sku) => {
-        const records = state.bySku.get(sku);
-        const views = locations.map((locationId) => viewOf(records?.get(locationId), sku, locationId, applied));
-        return { sku, available: views.reduce((sum, view) => sum + view.available, 0), locations: views };
-      });
-    },
+    check: view.check,
     async reserve(request) {
       const channelRule = rule(request.channel);
       for (const line of request.lines) {

@@ -323,5 +323,26 @@ export function storeContract(adapter: string, openStore: OpenStore): void {
       assert.equal((await again.readSubject('ord_P0', { limit: 100 })).length, 17);
       await again.ping();
     });
+
+    it('opens a read-only connection beside a writing one: it sees every commit and writes nothing', async () => {
+      const name = `readonly_${process.pid}_${Date.now().toString(36)}`;
+      const writer = await openStore(name);
+      opened.push(writer);
+      committed(await writer.commit({ events: [ev('ord_R')] }));
+      await writer.createApiKey({ id: 'key_r', name: 'reader', secretHash: 'cd'.repeat(32), scopes: ['inventory:read'], createdAt: '2026-11-23T10:00:00.000Z', revokedAt: undefined });
+      const reader = await openStore(name, { readOnly: true });
+      opened.push(reader);
+      assert.equal(await reader.lastPosition(), 1);
+      committed(await writer.commit({ events: [ev('ord_R')] }));
+      assert.deepEqual((await reader.readSubject('ord_R', { limit: 10 })).map((e) => e.sequence), [1, 2], 'a commit of the writer is visible to the reader at once');
+      assert.equal((await reader.apiKey('key_r'))?.name, 'reader');
+      await reader.ping();
+      await assert.rejects(reader.commit({ events: [ev('ord_R')] }), { code: 'store_unavailable' });
+      await assert.rejects(reader.revokeApiKey('key_r', '2026-11-23T11:00:00.000Z'));
+      assert.equal(await writer.lastPosition(), 2, 'nothing was written through the reader');
+      assert.equal((await writer.apiKey('key_r'))?.revokedAt, undefined);
+      await reader.close();
+      assert.equal(await writer.lastPosition(), 2, 'closing the reader leaves the writer working');
+    });
   });
 }

@@ -518,6 +518,11 @@ export interface StoreOptions {
   maxBatchUnits?: number;
   /** Called after every group commit. */
   onCommit?: (stats: CommitBatchStats) => void;
+  /**
+   * A connection that only reads, beside a hub that opened the store first (an availability reader
+   * thread): no migration, no writer, and commit and every write reject with store_unavailable.
+   */
+  readOnly?: boolean;
 }
 
 /** Weft's durable state. Every method is asynchronous so that every adapter fits behind it. */

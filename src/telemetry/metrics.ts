@@ -1,5 +1,8 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CommitBatchStats, OutboxStat } from '../ports/store.ts';
+
+/** A registry's metrics as plain data (prom-client's JSON form), to send from one thread to another. */
+export type MetricsSnapshot = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 
 /** Weft's Prometheus metrics, in their own registry so tests and several hubs in one process do not collide. */
 export interface Metrics {
@@ -13,6 +16,8 @@ export interface Metrics {
   readonly rejected: Counter<'code'>;
   /** Requests shed by admission control, by reason. */
   readonly shed: Counter<'reason'>;
+  /** Availability reader threads that ended unasked and were started again. */
+  readonly readerRestarts: Counter;
   /** Records one group commit. */
   observeCommit(stats: CommitBatchStats): void;
   /** Sets where the queue-depth gauge reads the events not yet durable, at scrape time. */
@@ -25,6 +30,14 @@ export interface Metrics {
   watchOutbox(read: () => Promise<OutboxStat[]>): void;
   /** One webhook or polled change from a source, by outcome (accepted, duplicate, ignored, rejected). */
   inbound(source: string, outcome: string): void;
+  /** What this registry counted so far, without the metrics still at zero (what a reader thread sends to the hub). */
+  snapshot(): Promise<MetricsSnapshot>;
+  /** Sets the latest snapshot of another thread's metrics (a reader thread's), summed into `render`. */
+  setRemote(source: string, snapshot: MetricsSnapshot): void;
+  /** Keeps a source's last snapshot in the sums for good (its thread ended), so its counts never go back. */
+  retireRemote(source: string): Promise<void>;
+  /** The Prometheus text of this registry with every remote snapshot summed in. */
+  render(): Promise<string>;
 }
 
 const BREAKER_STATES = ['closed', 'open', 'half_open'] as const;
@@ -45,6 +58,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   const eventsAppended = new Counter({ name: 'weft_events_appended_total', help: 'Events appended to the log (duplicates not counted).', registers: [registry] });
   const rejected = new Counter({ name: 'weft_rejected_total', help: 'Requests refused, by error code.', labelNames: ['code'] as const, registers: [registry] });
   const shed = new Counter({ name: 'weft_admission_shed_total', help: 'Requests refused by admission control, by reason.', labelNames: ['reason'] as const, registers: [registry] });
+  const readerRestarts = new Counter({ name: 'weft_availability_reader_restarts_total', help: 'Availability reader threads that ended unasked and were started again.', registers: [registry] });
   const commitDuration = new Histogram({
     name: 'weft_store_commit_duration_seconds',
     help: 'Time from handing a group-commit batch to the store until it is durable (the flush to disk included).',
@@ -117,12 +131,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       this.set(pending ? pending() : 0);
     },
   });
+  // Other threads' counts by source, and the sum of those whose threads ended.
+  const remote = new Map<string, MetricsSnapshot>();
+  let retired: MetricsSnapshot = [];
   return {
     registry,
     httpDuration,
     eventsAppended,
     rejected,
     shed,
+    readerRestarts,
     observeCommit(stats) {
       commitDuration.observe(stats.durationMs / 1000);
       commitUnits.observe(stats.units);
@@ -142,6 +160,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     },
     watchOutbox(read) {
       outbox = read;
+    },
+    async snapshot() {
+      return (await registry.getMetricsAsJSON()).filter((metric) => metric.values.some((value) => value.value !== 0));
+    },
+    setRemote(source, snapshot) {
+      remote.set(source, snapshot);
+    },
+    async retireRemote(source) {
+      const last = remote.get(source);
+      remote.delete(source);
+      if (last) retired = await AggregatorRegistry.aggregate([retired, last]).getMetricsAsJSON();
+    },
+    async render() {
+      if (remote.size === 0 && retired.length === 0) return registry.metrics();
+      // Summed per metric and label set; this registry's metrics come first, in their order.
+      return AggregatorRegistry.aggregate([await registry.getMetricsAsJSON(), retired, ...remote.values()]).metrics();
     },
   };
 }

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 /** A hub running as a child process, as an operator would run it. */
 export interface HubProcess {
   url: string;
+  /** Where the availability reader threads listen, when the hub runs them (inventory.readers.threads). */
+  readersUrl: string | undefined;
   /** The admin token printed at first start (undefined on later starts). */
   token: string | undefined;
   child: ChildProcess;
@@ -41,6 +43,7 @@ export function spawnHub(env: Record<string, string>, options: { timeoutMs?: num
         clearTimeout(timer);
         resolve({
           url,
+          readersUrl: /availability readers \(\d+ threads?\) at (http:\/\/\S+)/.exec(output)?.[1],
           token,
           child,
           output: () => output,

@@ -55,6 +55,8 @@ export interface PoolSettings {
   pipeline?: boolean;
   /** Ends the session of a process that stops mid-transaction, releasing the writer lock. */
   idleInTransactionTimeoutMs?: number;
+  /** Sessions whose transactions are read-only: the server refuses any write on them. */
+  readOnly?: boolean;
 }
 
 /** A pool with the store's type parsers; the URL only goes to the driver. */
@@ -69,6 +71,7 @@ export function createPool(settings: PoolSettings): Pool {
     types: typeParsers(),
     pipeline: settings.pipeline ?? false,
     ...(settings.idleInTransactionTimeoutMs === undefined ? {} : { idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs }),
+    ...(settings.readOnly === true ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // An idle connection that the server drops emits 'error' on the pool; unhandled, it would crash the
   // process. The pool discards that connection by itself and the next query opens a new one.

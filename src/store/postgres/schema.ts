@@ -275,3 +275,12 @@ export async function migrate(client: PoolClient, schema: string, quotedSchema: 
     }
   }
 }
+
+/** Throws store_incompatible unless the schema is migrated to exactly this build's version (a read-only connection migrates nothing). */
+export async function checkMigrated(client: PoolClient, schema: string, quotedSchema: string): Promise<void> {
+  const row = (await client.query<{ value: string }>(`SELECT value FROM ${quotedSchema}.weft_meta WHERE key = 'schema_version'`)).rows[0];
+  const current = row ? Number(row.value) : 0;
+  if (current !== migrations.length) {
+    throw new ConfigError('store_incompatible', `The PostgreSQL schema "${schema}" is at version ${current}; this build needs ${migrations.length}. A read-only connection migrates nothing: start the hub that writes it first.`);
+  }
+}

@@ -30,7 +30,7 @@ import {
   type TaskRow,
 } from '../rows.ts';
 import { createPool, lockKey, MAX_IDENTIFIER_BYTES, run } from './connection.ts';
-import { migrate } from './schema.ts';
+import { checkMigrated, migrate } from './schema.ts';
 import { PRIORITY_RANK } from '../plan-batch.ts';
 import { createBatchWriter, EVENT_COLUMNS } from './write-batch.ts';
 
@@ -69,16 +69,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   // The writer's pool holds one pipelined connection: only one batch is written at a time.
   const writers = createPool({ url: options.url, schema, max: 1, connectTimeoutMs, pipeline: true, idleInTransactionTimeoutMs: 60_000 });
-  const readers = createPool({ url: options.url, schema, max: poolSize, connectTimeoutMs });
+  const readOnly = options.readOnly === true;
+  const readers = createPool({ url: options.url, schema, max: poolSize, connectTimeoutMs, readOnly });
   const end = async (): Promise<void> => {
     await Promise.all([writers.end(), readers.end()]);
   };
 
   try {
-    const client = await writers.connect();
+    // A read-only store never touches the writer's connection: it checks the schema it will read.
+    const client = await (readOnly ? readers : writers).connect();
     let broken: Error | undefined;
     try {
-      await migrate(client, schema, s, lock);
+      if (readOnly) await checkMigrated(client, schema, s);
+      else await migrate(client, schema, s, lock);
     } catch (error) {
       if (!(error instanceof WeftError)) broken = error instanceof Error ? error : new Error(String(error));
       throw error;
@@ -113,7 +116,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   return {
     kind: 'postgres',
-    commit: (unit: UnitOfWork): Promise<CommitResult> => (closed ? Promise.reject(new DependencyError('store_unavailable', 'The store is closed.')) : committer.submit(unit)),
+    commit: (unit: UnitOfWork): Promise<CommitResult> =>
+      closed || readOnly ? Promise.reject(new DependencyError('store_unavailable', readOnly ? 'This connection to the PostgreSQL store is read-only; nothing was written.' : 'The store is closed.')) : committer.submit(unit),
     pendingUnits: () => committer.pendingUnits(),
     pendingEvents: () => committer.pendingEvents(),
 

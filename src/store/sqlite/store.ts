@@ -64,23 +64,29 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const clock = options.clock ?? systemClock;
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (options.path === ':memory:') throw new TypeError('The SQLite store needs a file: its writer thread and readers share it.');
-  mkdirSync(dirname(options.path), { recursive: true });
-  const reader: DatabaseSync = openDatabase(options.path, busyTimeoutMs);
-  migrate(reader);
+  const readOnly = options.readOnly === true;
+  // A read-only connection needs the file as the hub that writes it left it: it creates and migrates nothing.
+  if (!readOnly) mkdirSync(dirname(options.path), { recursive: true });
+  const reader: DatabaseSync = openDatabase(options.path, busyTimeoutMs, { readOnly });
+  if (!readOnly) migrate(reader);
   let closed = false;
-  let failed: Error | undefined;
+  let failed: Error | undefined = readOnly ? new DependencyError('store_unavailable', 'This connection to the embedded store is read-only; nothing was written.') : undefined;
 
-  const worker = new Worker(new URL('./writer-thread.ts', import.meta.url), {
-    workerData: { path: options.path, busyTimeoutMs } satisfies WriterData,
-  });
-  const checkpointer = new Worker(new URL('./checkpointer-thread.ts', import.meta.url), {
-    workerData: { path: options.path, busyTimeoutMs, intervalMs: 200 } satisfies CheckpointerData,
-  });
-  checkpointer.unref();
-  checkpointer.on('error', () => undefined);
+  const worker = readOnly
+    ? undefined
+    : new Worker(new URL('./writer-thread.ts', import.meta.url), {
+        workerData: { path: options.path, busyTimeoutMs } satisfies WriterData,
+      });
+  const checkpointer = readOnly
+    ? undefined
+    : new Worker(new URL('./checkpointer-thread.ts', import.meta.url), {
+        workerData: { path: options.path, busyTimeoutMs, intervalMs: 200 } satisfies CheckpointerData,
+      });
+  checkpointer?.unref();
+  checkpointer?.on('error', () => undefined);
   const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextCall = 1;
-  worker.on('message', (reply: WriterReply) => {
+  worker?.on('message', (reply: WriterReply) => {
     const call = calls.get(reply.id);
     if (!call) return;
     calls.delete(reply.id);
@@ -94,14 +100,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const call of calls.values()) call.reject(failed);
     calls.clear();
   };
-  worker.on('error', failAll);
-  worker.on('exit', (code) => {
+  worker?.on('error', failAll);
+  worker?.on('exit', (code) => {
     if (!closed) failAll(new Error(`exit code ${code}`));
   });
   // The writer thread must not keep the process alive on its own; pending calls keep it referenced.
-  worker.unref();
+  worker?.unref();
   const call = (request: WriterCall): Promise<unknown> => {
-    if (failed) return Promise.reject(failed);
+    if (failed || !worker) return Promise.reject(failed);
     const id = nextCall++;
     if (calls.size === 0) worker.ref();
     return new Promise<unknown>((resolve, reject) => {
@@ -139,7 +145,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     kind: 'sqlite',
-    commit: (unit: UnitOfWork): Promise<CommitResult> => (closed ? Promise.reject(new DependencyError('store_unavailable', 'The store is closed.')) : committer.submit(unit)),
+    commit: (unit: UnitOfWork): Promise<CommitResult> =>
+      closed ? Promise.reject(new DependencyError('store_unavailable', 'The store is closed.')) : readOnly ? Promise.reject(failed) : committer.submit(unit),
     pendingUnits: () => committer.pendingUnits(),
     pendingEvents: () => committer.pendingEvents(),
 
@@ -324,8 +331,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       await committer.close();
       closed = true;
       if (!failed) await call({ kind: 'close' }).catch(() => undefined);
-      checkpointer.postMessage({ kind: 'close' });
-      await Promise.all([worker.terminate(), checkpointer.terminate()]);
+      checkpointer?.postMessage({ kind: 'close' });
+      await Promise.all([worker?.terminate(), checkpointer?.terminate()]);
       reader.close();
     },
   };

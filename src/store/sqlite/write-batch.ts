@@ -21,7 +21,14 @@ import {
 export const EVENT_COLUMNS = 'position, id, source, type, subject, sequence, time, recorded_at, dataschema, traceparent, tracestate, data';
 
 /** Opens a connection with the settings every connection of the store uses. */
-export function openDatabase(path: string, busyTimeoutMs: number): DatabaseSync {
+export function openDatabase(path: string, busyTimeoutMs: number, options: { readOnly?: boolean } = {}): DatabaseSync {
+  if (options.readOnly === true) {
+    // SQLite itself refuses writes on it; the journal mode and syncing are the writer's to set.
+    const db = new DatabaseSync(path, { readOnly: true });
+    db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+    db.exec('PRAGMA cache_size = -65536');
+    return db;
+  }
   const db = new DatabaseSync(path);
   // WAL lets readers (the API, the CLI) run beside the writer; synchronous=FULL fsyncs the WAL at
   // every commit, so an acknowledged write survives a crash of the process or the machine.

@@ -1,41 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import Type, { type Static } from 'typebox';
 import { idPattern } from '../../../../domain/shared/ids.ts';
-import { ConflictError, InputError } from '../../../../errors/index.ts';
+import { ConflictError } from '../../../../errors/index.ts';
 import type { IdGenerator } from '../../../../ports/clock.ts';
 import type { Inventory } from '../../../../inventory/service.ts';
 import type { DriftWatch } from '../../../../inventory/drift-watch.ts';
+import { listOf, registerAvailabilityRoute, Sku } from './availability.ts';
 
-// The availability experience API. `GET /v1/availability` answers from the hub's memory (the
-// projection the log keeps), one or many SKUs at a location or across a channel's locations.
+// The availability experience API. `GET /v1/availability` (./availability.ts) answers from the hub's
+// memory (the projection the log keeps), one or many SKUs at a location or across a channel's locations.
 // `/v1/reservations` sets units aside for an order, atomically: all lines or none (unless partial),
 // and two callers racing for the last unit cannot both get it. The order id makes a reservation
 // idempotent: reserving for an order that holds reservations answers them again.
 
-const Sku = Type.String({ minLength: 1, maxLength: 64 });
-const AvailabilityQuery = Type.Object(
-  {
-    sku: Type.Union([Sku, Type.Array(Sku, { minItems: 1, maxItems: 200 })], { description: 'SKU(s): repeat the parameter or separate them with commas (at most 200).' }),
-    location: Type.Optional(Type.String({ pattern: idPattern('loc'), description: 'One location (`loc_…`); without it, the channel\'s locations.' })),
-    channel: Type.Optional(Type.String({ maxLength: 64, description: 'The channel whose rules (safety stock, locations, in-transit) apply.' })),
-  },
-  { additionalProperties: false },
-);
-const StockView = Type.Object({
-  sku: Type.String(),
-  locationId: Type.String(),
-  onHand: Type.Integer(),
-  reserved: Type.Integer(),
-  inTransit: Type.Integer(),
-  safetyStock: Type.Integer(),
-  available: Type.Integer({ description: 'Units the channel may promise here.' }),
-  updatedAt: Type.Optional(Type.String({ description: 'When the stock last changed; absent when Weft never heard of it.' })),
-});
-// Declared so Fastify serialises the answer with a compiled serialiser: checks are the hot path.
-const AvailabilityAnswer = Type.Object({
-  channel: Type.Union([Type.String(), Type.Null()]),
-  items: Type.Array(Type.Object({ sku: Type.String(), available: Type.Integer({ description: 'Units that may be promised across the locations asked about.' }), locations: Type.Array(StockView) })),
-});
 const ReserveBody = Type.Object(
   {
     orderId: Type.String({ pattern: idPattern('ord'), description: 'The order the units are for (`ord_…`); reserving again for it answers what it holds.' }),
@@ -60,11 +37,6 @@ const ApplyBody = Type.Object({ ids: Type.Optional(Type.Array(Type.String({ minL
 const OrderParams = Type.Object({ orderId: Type.String({ pattern: idPattern('ord') }) });
 const ReleaseQuery = Type.Object({ lineId: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 500 })])) }, { additionalProperties: false });
 
-function listOf(value: string | readonly string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return (typeof value === 'string' ? [value] : value).flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
-}
-
 /** Registers the availability and reservation routes (inventory:read, inventory:reserve). */
 export function registerInventoryRoutes(app: FastifyInstance, deps: { inventory: Inventory; driftWatch: DriftWatch; ids: IdGenerator }): void {
   const tags = ['inventory'];
@@ -74,15 +46,7 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: { inventory:
     { config: { scope: 'inventory:manage' }, schema: { summary: 'Apply the proposed corrections (of the findings named, or all)', tags, body: ApplyBody } },
     async (request) => deps.driftWatch.apply(request.body.ids),
   );
-  app.get<{ Querystring: Static<typeof AvailabilityQuery> }>(
-    '/v1/availability',
-    { config: { scope: 'inventory:read' }, schema: { summary: 'What may be sold: SKUs at a location or across a channel\'s locations', tags, querystring: AvailabilityQuery, response: { 200: AvailabilityAnswer } } },
-    async (request) => {
-      const skus = [...new Set(listOf(request.query.sku))];
-      if (skus.length > 200) throw new InputError('malformed_request', `At most 200 SKUs per check; ${skus.length} were asked.`);
-      return { channel: request.query.channel ?? null, items: deps.inventory.check({ skus, locationId: request.query.location, channel: request.query.channel }) };
-    },
-  );
+  registerAvailabilityRoute(app, { availability: deps.inventory });
   app.post<{ Body: Static<typeof ReserveBody> }>(
     '/v1/reservations',
     { config: { scope: 'inventory:reserve' }, schema: { summary: 'Reserve units for an order: every line or none (unless partial)', tags, body: ReserveBody } },
