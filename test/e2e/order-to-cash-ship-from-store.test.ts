@@ -8,10 +8,10 @@ import { loadConfig } from '../../src/config/load.ts';
 import { startNetSuiteSimulator, type NetSuiteSimulator } from '../../src/connectors/netsuite/index.ts';
 import { startShipStationSimulator, type ShipStationSimulator } from '../../src/connectors/shipstation/index.ts';
 import { startSquareSimulator, type SquareSimulator } from '../../src/connectors/square/index.ts';
-import { inventoryKey } from '../../src/domain/inventory/inventory-key.ts';
 import type { Order } from '../../src/domain/order/order.schema.ts';
 import { createIdGenerator } from '../../src/ports/clock.ts';
 import { testWebOrder } from '../support/orders.ts';
+import { stockApi } from '../support/stock-api.ts';
 import { apiCaller, until } from '../support/wait.ts';
 
 // Ship from store, end to end: order-to-cash v2 reserves an order's stock, and where the stock is
@@ -36,11 +36,8 @@ let hub: Hub;
 let admin = '';
 
 const call = apiCaller(() => hub.url, () => admin);
+const { post, stock, available, reservationsOf, stateOf } = stockApi(call, () => hub.store);
 
-async function post(type: string, subject: string, data: unknown): Promise<void> {
-  const answer = await call('POST', '/v1/events', { type, subject, data });
-  assert.equal(answer.status, 201, JSON.stringify(answer.body));
-}
 
 /** A paid web order of one line per SKU, each line its own parcel (ship group). */
 function order(n: number, lines: { sku: string; quantity: number }[]): Order {
@@ -68,21 +65,10 @@ function order(n: number, lines: { sku: string; quantity: number }[]): Order {
   };
 }
 
-const stateOf = async (o: Order): Promise<string | undefined> => (await hub.store.processInstance('order-to-cash', o.id))?.state;
-const available = async (sku: string, location: string): Promise<number> => {
-  const answer = await call('GET', `/v1/availability?sku=${sku}&location=${location}`);
-  assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  return (answer.body.items as { available: number }[])[0]?.available ?? -1;
-};
-const reservationsOf = async (o: Order): Promise<{ locationId: string; quantity: number }[]> =>
-  (await call('GET', `/v1/reservations/${o.id}`)).body.reservations as { locationId: string; quantity: number }[];
 const salesOrders = (o: Order) => erp.records('salesOrder').filter((record) => record.externalId === o.id);
 const warehouseOrders = (o: Order) => warehouse.state().orders.filter((record) => String(record.orderKey).startsWith(o.id));
 const storeOrders = (o: Order) => pos.state().orders.filter((record) => (record.metadata as Record<string, string> | undefined)?.weft_order_id === o.id);
 
-async function stock(sku: string, locationId: string, onHand: number): Promise<void> {
-  await post('weft.inventory.position_reported.v1', inventoryKey(sku, locationId), { sku, locationId, onHand, reserved: 0, inTransit: 0, safetyStock: 0, available: onHand, asOf: new Date().toISOString() });
-}
 
 before(async () => {
   erp = await startNetSuiteSimulator({ credentials });

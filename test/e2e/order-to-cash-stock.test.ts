@@ -11,6 +11,7 @@ import { inventoryKey } from '../../src/domain/inventory/inventory-key.ts';
 import type { Order } from '../../src/domain/order/order.schema.ts';
 import { createIdGenerator } from '../../src/ports/clock.ts';
 import { testWebOrder } from '../support/orders.ts';
+import { stockApi } from '../support/stock-api.ts';
 import { apiCaller, until } from '../support/wait.ts';
 
 // Order-to-cash v2 with Weft's stock, against the NetSuite and ShipStation simulators: an order's
@@ -32,11 +33,8 @@ let hub: Hub;
 let admin = '';
 
 const call = apiCaller(() => hub.url, () => admin);
+const { post, stock, available, reservationsOf, stateOf } = stockApi(call, () => hub.store);
 
-async function post(type: string, subject: string, data: unknown): Promise<void> {
-  const answer = await call('POST', '/v1/events', { type, subject, data });
-  assert.equal(answer.status, 201, JSON.stringify(answer.body));
-}
 
 /** A paid web order of `quantity` units of `sku`, shipped from wherever the stock is. */
 function order(n: number, sku: string, quantity: number): Order {
@@ -44,20 +42,9 @@ function order(n: number, sku: string, quantity: number): Order {
   return { ...base, lines: base.lines.map((line) => ({ ...line, sku })) };
 }
 
-const stateOf = async (o: Order): Promise<string | undefined> => (await hub.store.processInstance('order-to-cash', o.id))?.state;
-const available = async (sku: string, location: string): Promise<number> => {
-  const answer = await call('GET', `/v1/availability?sku=${sku}&location=${location}`);
-  assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  return (answer.body.items as { available: number }[])[0]?.available ?? -1;
-};
-const reservationsOf = async (o: Order): Promise<{ locationId: string; quantity: number }[]> =>
-  (await call('GET', `/v1/reservations/${o.id}`)).body.reservations as { locationId: string; quantity: number }[];
 const salesOrders = (o: Order) => erp.records('salesOrder').filter((record) => record.externalId === o.id);
 const warehouseOrders = (o: Order) => warehouse.state().orders.filter((record) => record.orderKey === o.id);
 
-async function stock(sku: string, locationId: string, onHand: number): Promise<void> {
-  await post('weft.inventory.position_reported.v1', inventoryKey(sku, locationId), { sku, locationId, onHand, reserved: 0, inTransit: 0, safetyStock: 0, available: onHand, asOf: new Date().toISOString() });
-}
 
 before(async () => {
   erp = await startNetSuiteSimulator({ credentials });
