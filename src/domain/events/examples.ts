@@ -19,6 +19,7 @@ import type {
   OrderHoldLifted,
   OrderLineCancelled,
   OrderLineSubstituted,
+  OrderReleaseRejected,
   OrderPaymentAuthorized,
   OrderPaymentCaptured,
   OrderPaymentDeclined,
@@ -223,6 +224,7 @@ export const exampleEventData: Record<string, unknown> = {
   'weft.order.released.v1': { orderId: ids.ordDe, fulfilmentGroupIds: [ids.fulShip, ids.fulPickup], occurredAt: '2026-11-20T09:32:00Z' } satisfies OrderReleased,
   'weft.order.cancelled.v1': { orderId: ids.ordDe, reason: 'customer_request', note: 'Customer called before release', occurredAt: '2026-11-20T09:25:00Z' } satisfies OrderCancelled,
   'weft.order.line_cancelled.v1': { orderId: ids.ordDe, lineId: ids.olnTee, quantity: 1, reason: 'out_of_stock', occurredAt: '2026-11-20T10:02:00Z' } satisfies OrderLineCancelled,
+  'weft.order.release_rejected.v1': { orderId: ids.ordDe, fulfilmentGroupId: ids.fulShip, reason: 'out_of_stock', note: 'Not on the shelf', occurredAt: '2026-11-20T11:00:00Z' } satisfies OrderReleaseRejected,
   'weft.order.line_substituted.v1': { orderId: ids.ordDe, lineId: ids.olnTee, fromSku: 'TEE-BLK-M', toSku: 'TEE-NVY-M', note: 'black sold out; customer agreed to navy by phone', occurredAt: '2026-11-20T10:03:00Z' } satisfies OrderLineSubstituted,
   'weft.order.ready_for_pickup.v1': {
     orderId: ids.ordDe,

@@ -169,6 +169,21 @@ export const OrderLineSubstituted = Type.Object(
 /** Data of `weft.order.line_substituted.v1`. */
 export type OrderLineSubstituted = Static<typeof OrderLineSubstituted>;
 
+/** Data of `weft.order.release_rejected.v1`. */
+export const OrderReleaseRejected = Type.Object(
+  {
+    orderId: OrderId,
+    fulfilmentGroupId: CanonicalId('fulfillmentGroup', 'The parcel the store (or warehouse) will not ship.'),
+    locationId: Type.Optional(CanonicalId('location', 'Where it was to ship from.')),
+    reason: Type.Enum(['out_of_stock', 'damaged', 'cannot_ship', 'other'], { description: 'Why, as far as the system says: out_of_stock (not found on the shelf), damaged, cannot_ship (no one to pack it, no carrier), other.' }),
+    note: Type.Optional(Type.String({ maxLength: 1000, description: 'The system\'s own words, when it gives any.' })),
+    occurredAt: OccurredAt,
+  },
+  objectOptions('OrderReleaseRejected', 'A store or warehouse turned down a parcel released to it: it will not ship it.'),
+);
+/** Data of `weft.order.release_rejected.v1`. */
+export type OrderReleaseRejected = Static<typeof OrderReleaseRejected>;
+
 /** Data of `weft.order.ready_for_pickup.v1`. */
 export const OrderReadyForPickup = Type.Object(
   {
@@ -314,6 +329,15 @@ export const orderLineSubstituted = defineEvent({
   subjectOf: byOrderId,
 });
 
+/** `weft.order.release_rejected.v1`. */
+export const orderReleaseRejected = defineEvent({
+  type: 'weft.order.release_rejected.v1',
+  area: 'order',
+  description: 'A store (ship from store) or warehouse turned down a parcel released to it; order-to-cash asks a person what to do.',
+  data: OrderReleaseRejected,
+  subjectOf: byOrderId,
+});
+
 /** `weft.order.ready_for_pickup.v1`. */
 export const orderReadyForPickup = defineEvent({
   type: 'weft.order.ready_for_pickup.v1',
@@ -355,6 +379,7 @@ export const orderEvents = [
   orderCancelled,
   orderLineCancelled,
   orderLineSubstituted,
+  orderReleaseRejected,
   orderReadyForPickup,
   orderCollected,
   orderCompleted,
