@@ -4,6 +4,7 @@ import { holdReasonOf } from '../../domain/order/checks.ts';
 import type { ProcessDefinition } from '../engine/definition.ts';
 import { CANCELLABLE, CHECKS, createKit, eventData, type Ctx } from './kit.ts';
 import { checkDecision, lineCancelRows, paymentRows, shipmentRows, stockRows } from './v2-rows.ts';
+import { rejectionDecisionProblems, rejectionRows } from './rejection-rows.ts';
 
 /** The version new orders start on. */
 export const ORDER_TO_CASH_LATEST = 2;
@@ -117,7 +118,7 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       : 'Validate, ERP sales order, release or pick-up, shipment or collection, invoice, complete; holds and ERP refusals go to people.',
     states: reserves ? ORDER_TO_CASH_STATES : ORDER_TO_CASH_STATES.filter((state) => !V2_STATES.has(state)),
     final: ['completed', 'cancelled'],
-    ...(reserves ? { checkDecision } : {}),
+    ...(reserves ? { checkDecision: (task, data) => [...checkDecision(task, data), ...(task.kind === 'release_rejected' ? rejectionDecisionProblems(task.decision, data, warehouse !== undefined) : [])] } : {}),
     keyOf(event) {
       const data = (typeof event.data === 'object' && event.data !== null ? event.data : {}) as { orderId?: unknown };
       if (event.type.startsWith('weft.order.')) return event.subject;
@@ -198,7 +199,7 @@ export function orderToCash(settings: OrderToCashSettings, version: 1 | 2 = ORDE
       { from: 'release_failed', on: 'weft.command.delivered.v1', when: releaseAnswer, to: 'released', note: 'the replayed release went through' },
       { from: 'release_failed', on: 'task:release_refused', when: (ctx) => ctx.input.kind === 'task' && ctx.input.decision === 'cancel', to: 'cancelled', actions: (ctx) => cancel(ctx, 'other', 'the warehouse refused it'), note: 'cancelled by a person' },
       { from: 'release_failed', on: 'task:release_refused', to: 'release_failed', note: 'waiting for the dead letter to be replayed' },
-      ...(reserves ? shipmentRows(kit) : []),
+      ...(reserves ? [...shipmentRows(kit), ...rejectionRows(kit)] : []),
       {
         from: ['released', 'partially_shipped'],
         on: 'weft.shipment.dispatched.v1',

@@ -193,8 +193,17 @@ export function createKit(settings: OrderToCashSettings, version: 1 | 2) {
   /** Where an order goes once no ship group waits: pick-ups, or the invoice. */
   const afterShipping = (data: OrderToCashData): string => (data.toShip.length > 0 ? 'partially_shipped' : data.toCollect.length > 0 ? 'awaiting_pickup' : 'invoicing');
   const decided = (decision: string) => (ctx: Ctx): boolean => ctx.input.kind === 'task' && ctx.input.decision === decision;
+  /** The ERP's closeLines for lines whose units were cancelled (the data already counts them), when the ERP has it: before the invoice, so only what ships is billed. */
+  const closeLines = (ctx: Ctx, lineIds: readonly string[]): ProcessAction[] => {
+    if (!settings.erpClosesLines || lineIds.length === 0) return [];
+    const lines = lineIds.map((lineId) => {
+      const line = ctx.data.order.lines.find((candidate) => candidate.id === lineId);
+      return { lineId, quantity: line?.cancelledQuantity ?? 0, orderedQuantity: line?.quantity };
+    });
+    return [{ kind: 'command', target: erp, action: 'closeLines', event: { type: 'weft.order.line_cancelled.v1', data: { orderId: ctx.data.order.id, lines } }, priority: 'urgent' }];
+  };
 
-  return { settings, erp, warehouse, stores, storeGroups, releaseTo, releaseAnswer, fulfilFrom, reserves, orderEvent, resultOf, delivered, toErp, invoice, afterErp, afterErpActions, toChannel, announce, refusedTask, reserve, releaseGroups, proceed, proceedState, liftsItself, groupOf, liftHold, cancel, reserveResult, shortTask, complete, cancelledValue, due, capturedAlready, toCapture, paid, money, channelOf, capturesAtChannel, recordsPayment, capture, recordPayment, afterInvoice, afterInvoiceActions, afterCapture, afterCaptureActions, shortWaitMs, shippedWith, shortOf, dispatchedGroup, afterShipping, decided };
+  return { settings, erp, warehouse, stores, storeGroups, releaseTo, releaseAnswer, fulfilFrom, reserves, orderEvent, resultOf, delivered, toErp, invoice, afterErp, afterErpActions, toChannel, announce, refusedTask, reserve, releaseGroups, proceed, proceedState, liftsItself, groupOf, liftHold, cancel, reserveResult, shortTask, complete, cancelledValue, due, capturedAlready, toCapture, paid, money, channelOf, capturesAtChannel, recordsPayment, capture, recordPayment, afterInvoice, afterInvoiceActions, afterCapture, afterCaptureActions, shortWaitMs, shippedWith, shortOf, dispatchedGroup, afterShipping, decided, closeLines };
 }
 
 /** What createKit returns. */

@@ -30,7 +30,7 @@ export function paymentRows(kit: Kit): Transition<OrderToCashData>[] {
 
 /** Version 2's shipment rows: units counted per line; a group shipped short waits for its rest, then asks a person. */
 export function shipmentRows(kit: Kit): Transition<OrderToCashData>[] {
-  const { erp, invoice, releaseGroups, shortWaitMs, shippedWith, shortOf, dispatchedGroup, afterShipping, decided, settings } = kit;
+  const { invoice, releaseGroups, shortWaitMs, shippedWith, shortOf, dispatchedGroup, afterShipping, decided, closeLines } = kit;
   const short = (ctx: Ctx): boolean => shortOf(ctx.data, dispatchedGroup(ctx), shippedWith(ctx)).length > 0;
   const whatIsShort = (data: OrderToCashData) => (data.shortGroups ?? []).flatMap((group) => shortOf(data, group, data.shippedUnits ?? {}));
   return [
@@ -93,24 +93,7 @@ export function shipmentRows(kit: Kit): Transition<OrderToCashData>[] {
       actions: (ctx) => [
         ...(ctx.data.cancelledShort ?? []).map((line): ProcessAction => ({ kind: 'emit', type: 'weft.order.line_cancelled.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, lineId: line.lineId, quantity: line.missing, reason: 'out_of_stock', occurredAt: ctx.now } })),
         // Before the invoice (same target, same key: delivered in this order), so the ERP bills what shipped.
-        ...(settings.erpClosesLines && (ctx.data.cancelledShort ?? []).length > 0
-          ? [{
-              kind: 'command',
-              target: erp,
-              action: 'closeLines',
-              event: {
-                type: 'weft.order.line_cancelled.v1',
-                data: {
-                  orderId: ctx.data.order.id,
-                  lines: (ctx.data.cancelledShort ?? []).map((short) => {
-                    const line = ctx.data.order.lines.find((candidate) => candidate.id === short.lineId);
-                    return { lineId: short.lineId, quantity: line?.cancelledQuantity ?? short.missing, orderedQuantity: line?.quantity };
-                  }),
-                },
-              },
-              priority: 'urgent',
-            } satisfies ProcessAction]
-          : []),
+        ...closeLines(ctx, (ctx.data.cancelledShort ?? []).map((short) => short.lineId)),
         ...(afterShipping(ctx.data) === 'invoicing' ? invoice(ctx) : []),
       ],
       note: 'the rest is cancelled: bill what shipped',
@@ -121,7 +104,7 @@ export function shipmentRows(kit: Kit): Transition<OrderToCashData>[] {
 
 /** Version 2's rows for a line cancelled by the customer or the channel before it shipped. */
 export function lineCancelRows(kit: Kit): Transition<OrderToCashData>[] {
-  const { erp, warehouse, stores, storeGroups, orderEvent, invoice, cancel, settings } = kit;
+  const { warehouse, stores, storeGroups, orderEvent, invoice, cancel, closeLines } = kit;
   const input = (ctx: Ctx): { lineId: string; quantity: number; reason: string } => {
     const data = eventData(ctx.input);
     return { lineId: String(data.lineId ?? ''), quantity: Number(data.quantity ?? 0), reason: String(data.reason ?? 'other') };
@@ -211,9 +194,7 @@ export function lineCancelRows(kit: Kit): Transition<OrderToCashData>[] {
           // Units no longer wanted are no longer held (a line partly cancelled keeps its reservation until it ships).
           ...(fully ? [{ kind: 'command', target: INVENTORY, action: 'releaseOrder', event: { type: 'weft.inventory.reservation_released.v1', data: { orderId: ctx.data.order.id, lineIds: [input(ctx).lineId] } } } as const] : []),
           // The ERP's sales order loses the units (after the upsert in flight, if any: same key, in order).
-          ...(ERP_HAS_IT.has(ctx.state) && settings.erpClosesLines && line !== undefined
-            ? [{ kind: 'command', target: erp, action: 'closeLines', event: { type: 'weft.order.line_cancelled.v1', data: { orderId: ctx.data.order.id, lines: [{ lineId: line.id, quantity: line.cancelledQuantity ?? 0, orderedQuantity: line.quantity }] } }, priority: 'urgent' } as const]
-            : []),
+          ...(ERP_HAS_IT.has(ctx.state) && line !== undefined ? closeLines(ctx, [line.id]) : []),
           ...(WAREHOUSE_HAS_IT.has(ctx.state) ? systemsFollow(ctx) : []),
           ...(after(ctx, ctx.data) === 'invoicing' ? [{ kind: 'cancelTimer', name: 'collect_by' } as const, ...invoice(ctx)] : []),
         ];
