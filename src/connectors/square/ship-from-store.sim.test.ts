@@ -7,6 +7,7 @@ import { createHttpClient, type DeliveryTarget, type HttpClient, type MappedEven
 import { memoryXrefs } from '../sdk/testing.ts';
 import { squareErrorFor } from './client.ts';
 import { classifySquareError, createSquareSource, createSquareTarget } from './connector.ts';
+import { cancelBody, cancelWhy } from './outbound/cancel-order.action.ts';
 import { startSquareSimulator, type SquareSimulator } from './simulator.ts';
 import { actionContext, command, memoryIds, storeIds, storeOrder } from './testing.ts';
 
@@ -16,7 +17,8 @@ import { actionContext, command, memoryIds, storeIds, storeOrder } from './testi
 // cancelOrder finds them (by the cross-reference link or by SearchOrders), cancels the fulfilment
 // (and an unpaid order) and refunds the payment, refuses once the store shipped, and does nothing
 // for an order never released; the store's shipment comes back as one weft.shipment.dispatched.v1,
-// and Weft's own orders, payments and refunds are never taken for new business.
+// the store turning a parcel down as one weft.order.release_rejected.v1 (Weft's own cancellation
+// never), and Weft's own orders, payments and refunds are never taken for new business.
 
 const NOTIFICATION_URL = 'https://weft.example.com/webhooks/pos-us';
 const STORE1 = 'L8SIMSTORE001';
@@ -28,7 +30,8 @@ let target: DeliveryTarget;
 let unpaidTarget: DeliveryTarget;
 
 before(async () => {
-  sim = await startSquareSimulator({ locations: [{ id: STORE1, name: 'Austin', currency: 'USD' }, { id: STORE2, name: 'Dallas', currency: 'USD' }] });
+  // A budget no test here reaches: the simulator's default (100 a second) would make later tests' calls 429.
+  sim = await startSquareSimulator({ locations: [{ id: STORE1, name: 'Austin', currency: 'USD' }, { id: STORE2, name: 'Dallas', currency: 'USD' }], rateLimit: { requestsPerSecond: 10_000, burst: 10_000 } });
   receiver = await startRecordingServer();
   http = createHttpClient();
   sim.subscribe({ url: `${receiver.url}/webhooks/pos-us`, notificationUrl: NOTIFICATION_URL });
@@ -196,6 +199,19 @@ test('cancel of a two-parcel release finds both by SearchOrders, cancels each fu
   assert.equal(sim.state().refunds.length, 2, 'nothing refunded twice');
 });
 
+test('a withdrawal of the parcel a store turned down (weft.order.release_rejected.v1) refunds that parcel only; the other store\'s parcel goes on', async () => {
+  await reset();
+  const released = await target.actions.releaseOrder!.run(actionContext(release(storeOrder(), 'cmd_01JDSFSRE1EASE00000000000W'), http));
+  const [first, second] = (released.targetId ?? '').split(',') as [string, string];
+  const groupOf = (id: string) => (byId(id).metadata as Record<string, string>).weft_group_id;
+  await sim.rejectFulfilment(first, { reason: 'damaged in the stock room' });
+  const withdrawal = command('cancelOrder', { type: 'weft.order.release_rejected.v1', subject: storeIds.order, data: { orderId: storeIds.order, fulfilmentGroupId: groupOf(first), reason: 'damaged', occurredAt: '2026-11-20T10:00:00Z' } }, 'cmd_01JDSFSW1THDRAW000000000A');
+  const withdrawn = await target.actions.cancelOrder!.run(actionContext(withdrawal, http));
+  assert.deepEqual([withdrawn.status, withdrawn.targetId], ['cancelled', first]);
+  assert.equal(refundsOf(first).length, 1, 'the rejected parcel\'s sale leaves the store\'s books');
+  assert.deepEqual([refundsOf(second).length, byId(second).fulfillments[0]?.state], [0, 'PROPOSED'], 'the other parcel is untouched');
+});
+
 test('payReleasedOrders false: the release leaves the order unpaid, and its cancel cancels order and fulfilment, refunding nothing', async () => {
   await reset();
   const released = await unpaidTarget.actions.releaseOrder!.run(actionContext(release(storeOrder([storeIds.groupStore1]), 'cmd_01JDSFSRE1EASE00000000000E'), http));
@@ -214,9 +230,8 @@ test('a cancel that stopped after cancelling the fulfilment refunds the payment 
   const xrefs = memoryXrefs([[storeIds.order, 'pos-us', 'order', squareOrderId]]);
   const cmd = cancellation('cmd_01JDSFSCANCE1000000000008');
   // The first attempt's UpdateOrder went through; its refund did not.
-  const order = byId(squareOrderId);
-  const key = `${actionContext(cmd, http).idempotencyKey}:${squareOrderId}:cancel`;
-  const put = await squareApi('PUT', `/v2/orders/${squareOrderId}`, { idempotency_key: key, order: { location_id: STORE1, version: order.version, fulfillments: [{ uid: order.fulfillments[0]?.uid, state: 'CANCELED' }] } });
+  const body = cancelBody(byId(squareOrderId), actionContext(cmd, http).idempotencyKey, { commandId: cmd.id, why: cancelWhy(storeIds.order, 'other') });
+  const put = await squareApi('PUT', `/v2/orders/${squareOrderId}`, body);
   assert.equal(put.status, 200);
   const retried = await target.actions.cancelOrder!.run(actionContext({ ...cmd, attempt: 2 }, http, xrefs));
   assert.deepEqual([retried.status, refundsOf(squareOrderId).length], ['cancelled', 1], 'the fulfilment is cancelled already; the refund was still due');
@@ -314,23 +329,71 @@ test('the store\'s shipment comes back as one weft.shipment.dispatched.v1; Weft\
   ]);
 });
 
-test('the payment and refund webhooks of a withdrawn Weft order are ignored with their reasons; a till sale\'s payment is still news', async () => {
+test('the store turning the parcel down comes back as one weft.order.release_rejected.v1; Weft\'s cancelOrder afterwards only refunds, and the rejection stays one', async () => {
+  await reset();
+  const released = await target.actions.releaseOrder!.run(actionContext(release(storeOrder([storeIds.groupStore1]), 'cmd_01JDSFSRE1EASE00000000000K'), http));
+  const squareOrderId = released.targetId as string;
+  const xrefs = memoryXrefs([[storeIds.order, 'pos-us', 'order', squareOrderId]]);
+  receiver.requests.length = 0;
+  const clerk = 'Not on the shelf, not in the back room either';
+  const rejected = await sim.rejectFulfilment(squareOrderId, { reason: clerk });
+  assert.deepEqual(rejected.webhooks.map((w) => w.status), [200, 200]);
+  const details = () => byId(squareOrderId).fulfillments[0]?.shipment_details as Record<string, unknown>;
+  assert.deepEqual([byId(squareOrderId).state, byId(squareOrderId).fulfillments[0]?.state, details().cancel_reason], ['OPEN', 'CANCELED', clerk], 'paid: Square keeps the order OPEN');
+  const { events, ignored } = await received();
+  assert.deepEqual(ignored, []);
+  // order.fulfillment.updated and order.updated report the same rejection: one subject, one key.
+  assert.deepEqual(events.map((e) => e.type), ['weft.order.release_rejected.v1', 'weft.order.release_rejected.v1']);
+  assert.equal(new Set(events.map((e) => `${e.subject}|${e.key}`)).size, 1);
+  const event = events[0] as MappedEvent;
+  assert.ok(validateEventData(event.type, event.subject, event.data).ok);
+  const canceledAt = new Date(String(details().canceled_at)).toISOString();
+  assert.deepEqual(event.data, { orderId: storeIds.order, fulfilmentGroupId: storeIds.groupStore1, locationId: storeIds.store1, reason: 'out_of_stock', note: clerk, occurredAt: canceledAt });
+  assert.equal(event.key, `square:shipment:${squareOrderId}:${String(byId(squareOrderId).fulfillments[0]?.uid)}:rejected`);
+
+  // Order-to-cash cancels the lines: cancelOrder finds the fulfilment CANCELED, updates nothing, refunds the channel's payment.
+  const before = sim.requests();
+  const cancelled = await target.actions.cancelOrder!.run(actionContext(cancellation('cmd_01JDSFSCANCE100000000000A'), http, xrefs));
+  assert.deepEqual([cancelled.status, cancelled.targetId], ['cancelled', squareOrderId]);
+  assert.equal(sim.requests() - before, 4, 'RetrieveOrder, SearchOrders (the linked order is cancelled: a later release may have made another), GetPayment and RefundPayment; no UpdateOrder');
+  assert.deepEqual([details().cancel_reason, (byId(squareOrderId).metadata as Record<string, string>).weft_cancelled], [clerk, undefined], 'the store\'s reason stands; not marked as Weft\'s');
+  assert.equal(refundsOf(squareOrderId).length, 1, 'the sale leaves the store\'s books');
+  // Square reports the refund's change of the order: the same rejection under the same key, which the hub drops.
+  const order = byId(squareOrderId);
+  await sendToReceiver('order.updated', { type: 'order_updated', id: squareOrderId, object: { order_updated: { order_id: squareOrderId, state: order.state, version: order.version } } });
+  const again = await received();
+  assert.deepEqual(again.events.map((e) => `${e.type}|${e.subject}|${e.key}`), [`${event.type}|${event.subject}|${event.key}`]);
+  const repeat = await target.actions.cancelOrder!.run(actionContext(cancellation('cmd_01JDSFSCANCE100000000000B'), http, xrefs));
+  assert.deepEqual([repeat.status, refundsOf(squareOrderId).length], ['already_cancelled', 1]);
+  await assert.rejects(sim.rejectFulfilment(squareOrderId, {}), /is CANCELED already/);
+});
+
+test('the order, payment and refund webhooks of a withdrawn Weft order are ignored with their reasons (Weft\'s cancellation is no rejection); a till sale\'s payment is still news', async () => {
   await reset();
   const released = await target.actions.releaseOrder!.run(actionContext(release(storeOrder([storeIds.groupStore1]), 'cmd_01JDSFSRE1EASE00000000000G'), http));
   const squareOrderId = released.targetId as string;
   const xrefs = memoryXrefs([[storeIds.order, 'pos-us', 'order', squareOrderId]]);
   await target.actions.cancelOrder!.run(actionContext(cancellation('cmd_01JDSFSCANCE1000000000009'), http, xrefs));
+  // Weft's marks, in the UpdateOrder that cancelled the fulfilment: the store's staff read the reason; Weft's ids stay.
+  const withdrawn = byId(squareOrderId);
+  assert.deepEqual([withdrawn.fulfillments[0]?.state, (withdrawn.fulfillments[0]?.shipment_details as Record<string, unknown>).cancel_reason], ['CANCELED', `Cancelled by Weft: other, ${storeIds.order}`]);
+  assert.deepEqual(withdrawn.metadata, { weft_order_id: storeIds.order, weft_group_id: storeIds.groupStore1, weft_location_id: storeIds.store1, weft_cancelled: 'cmd_01JDSFSCANCE1000000000009' });
   const [payment] = paymentsOf(squareOrderId);
   const [refund] = refundsOf(squareOrderId);
   receiver.requests.length = 0;
+  const summary = { order_id: squareOrderId, state: withdrawn.state, version: withdrawn.version };
+  await sendToReceiver('order.fulfillment.updated', { type: 'order_fulfillment_updated', id: squareOrderId, object: { order_fulfillment_updated: { ...summary, fulfillment_update: [{ fulfillment_uid: withdrawn.fulfillments[0]?.uid, old_state: 'PROPOSED', new_state: 'CANCELED' }] } } });
+  await sendToReceiver('order.updated', { type: 'order_updated', id: squareOrderId, object: { order_updated: summary } });
   await sendToReceiver('payment.updated', { type: 'payment', id: payment?.id, object: { payment } });
   await sendToReceiver('refund.created', { type: 'refund', id: refund?.id, object: { refund } });
   await sendToReceiver('refund.updated', { type: 'refund', id: refund?.id, object: { refund } });
   const { events, ignored } = await received();
-  assert.deepEqual(events, [], 'no payment captured, no refund issued');
-  assert.match(ignored[0] ?? '', /^payment\.updated: Square payment \S+ \(EXTERNAL, source shopify-us\) pays Square order \S+, which Weft created for ord_/);
+  assert.deepEqual(events, [], 'no rejection, no payment captured, no refund issued');
+  const own = `Square order ${squareOrderId} was created by Weft for ${storeIds.order} (ship from store): it is not a new sale; Weft cancelled its shipment itself (metadata weft_cancelled cmd_01JDSFSCANCE1000000000009): not the store turning the parcel down`;
+  assert.deepEqual(ignored.slice(0, 2), [`order.fulfillment.updated: ${own}`, `order.updated: ${own}`]);
+  assert.match(ignored[2] ?? '', /^payment\.updated: Square payment \S+ \(EXTERNAL, source shopify-us\) pays Square order \S+, which Weft created for ord_/);
   const refundReason = `Square refund ${String(refund?.id)} refunds payment ${String(payment?.id)} on Square order ${squareOrderId}, which Weft created for ${storeIds.order} (ship from store): Weft refunded the channel's payment it had recorded there when it withdrew the parcel; it is not money back to a customer`;
-  assert.deepEqual(ignored.slice(1), [`refund.created: ${refundReason}`, `refund.updated: ${refundReason}`]);
+  assert.deepEqual(ignored.slice(3), [`refund.created: ${refundReason}`, `refund.updated: ${refundReason}`]);
 
   // A sale rung up at the till (a card payment on a Square order Weft did not make) is news as before.
   await sim.createSale({ locationId: STORE1, lines: [{ sku: 'CAP-2201-OS-BLK', quantity: 1 }] });
@@ -338,12 +401,14 @@ test('the payment and refund webhooks of a withdrawn Weft order are ignored with
   assert.ok(sale.events.some((e) => e.type === 'weft.order.payment_captured.v1'), sale.ignored.join('; '));
 });
 
-test('the simulator refuses what Square refuses: an order with a payment cannot be CANCELED, a payment must be what the order owes, keys stop at 45 characters, no refund beyond the payment', async () => {
+test('the simulator refuses what Square refuses: an order with a payment cannot be CANCELED, a cancel_reason stops at 100 characters, a payment must be what the order owes, keys stop at 45 characters, no refund beyond the payment', async () => {
   await reset();
   const released = await target.actions.releaseOrder!.run(actionContext(release(storeOrder([storeIds.groupStore1]), 'cmd_01JDSFSRE1EASE00000000000H'), http));
   const paid = byId(released.targetId as string);
   const refused = await squareApi('PUT', `/v2/orders/${String(paid.id)}`, { idempotency_key: 'k-cancel', order: { location_id: STORE1, version: paid.version, state: 'CANCELED' } });
   assert.deepEqual([refused.status, refused.body.errors?.[0]?.code, refused.body.errors?.[0]?.detail], [400, 'BAD_REQUEST', 'Orders cannot be canceled after payments have been processed.']);
+  const longReason = await squareApi('PUT', `/v2/orders/${String(paid.id)}`, { idempotency_key: 'k-reason', order: { location_id: STORE1, version: paid.version, fulfillments: [{ uid: paid.fulfillments[0]?.uid, state: 'CANCELED', shipment_details: { cancel_reason: 'x'.repeat(101) } }] } });
+  assert.deepEqual([longReason.status, longReason.body.errors?.[0]?.code, longReason.body.errors?.[0]?.field], [400, 'VALUE_TOO_LONG', 'order.fulfillments[0].shipment_details.cancel_reason']);
 
   const unpaid = await unpaidTarget.actions.releaseOrder!.run(actionContext(release(storeOrder([storeIds.groupStore2]), 'cmd_01JDSFSRE1EASE00000000000J'), http));
   const order = byId(unpaid.targetId as string);

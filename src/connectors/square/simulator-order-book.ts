@@ -6,9 +6,11 @@ import { buildOrder, type SqLineInput, type SqMoney, type SqOrderInput } from '.
 // API order, a recipient's display_name on a shipment, the location's currency, metadata limits),
 // UpdateOrder (PUT /v2/orders/{id}: sparse order, `version` must be current, else 400
 // VERSION_MISMATCH; a repeated idempotency_key answers the latest order without applying anything,
-// as Square documents; a paid order cannot be CANCELED, only its fulfilment), SearchOrders
+// as Square documents; a paid order cannot be CANCELED, only its fulfilment; a cancel_reason or
+// failure_reason past 100 characters is 400 VALUE_TOO_LONG), SearchOrders
 // (locations, state, source and created_at filters, cursor pages), and the store's side: a clerk
-// shipping a fulfilment in the Square Dashboard. Payments are simulator-payments.ts's.
+// shipping a fulfilment in the Square Dashboard, or turning it down (cancelling it with a reason).
+// Payments are simulator-payments.ts's.
 
 /** A JSON object. */
 type Json = Record<string, unknown>;
@@ -40,6 +42,9 @@ export interface SimFulfilment {
 }
 
 const FINAL = new Set(['COMPLETED', 'CANCELED', 'FAILED']);
+/** Square's limit on a shipment's cancel_reason and failure_reason. */
+const REASON_MAX = 100;
+const REASON_FIELDS = ['cancel_reason', 'failure_reason'] as const;
 const METADATA_KEY = /^[a-zA-Z0-9_-]{1,60}$/;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -131,6 +136,9 @@ export function updateOrder(id: string, body: Json, deps: OrderBookDeps): SimRes
     if (isObject(change) && change.state !== undefined && change.state !== target.state && FINAL.has(String(target.state))) {
       return deps.error(400, `A fulfillment in state ${String(target.state)} cannot change state.`, 'INVALID_VALUE', `order.fulfillments[${i}].state`);
     }
+    const details = isObject(change) && isObject(change.shipment_details) ? change.shipment_details : {};
+    const long = REASON_FIELDS.find((field) => typeof details[field] === 'string' && details[field].length > REASON_MAX);
+    if (long !== undefined) return deps.error(400, `Field must not be greater than ${REASON_MAX} length`, 'VALUE_TOO_LONG', `order.fulfillments[${i}].shipment_details.${long}`);
   }
   const at = deps.iso();
   for (const change of changes as Json[]) {
@@ -179,12 +187,18 @@ export function searchOrders(body: Json, deps: OrderBookDeps): SimResponse {
   return { status: 200, body: page.length === 0 ? {} : { orders: page, ...(next === undefined ? {} : { cursor: next }) } };
 }
 
-/** The store ships a fulfilment (Dashboard or POS): COMPLETED with carrier and tracking. Returns its uid and former state. */
-export function shipFulfilment(order: Json, shipped: { carrier?: string; trackingNumber?: string; trackingUrl?: string }, at: string): { uid: string; oldState: string } {
+// The open SHIPMENT fulfilment a clerk acts on, and its state; throws when there is none.
+function openShipment(order: Json): { fulfillment: Json; oldState: string } {
   const fulfillment = (Array.isArray(order.fulfillments) ? (order.fulfillments as Json[]) : []).find((f) => f.type === 'SHIPMENT');
   if (fulfillment === undefined) throw new Error(`Square order ${String(order.id)} has no SHIPMENT fulfillment`);
   const oldState = String(fulfillment.state);
   if (FINAL.has(oldState)) throw new Error(`the shipment of Square order ${String(order.id)} is ${oldState} already`);
+  return { fulfillment, oldState };
+}
+
+/** The store ships a fulfilment (Dashboard or POS): COMPLETED with carrier and tracking. Returns its uid and former state. */
+export function shipFulfilment(order: Json, shipped: { carrier?: string; trackingNumber?: string; trackingUrl?: string }, at: string): { uid: string; oldState: string } {
+  const { fulfillment, oldState } = openShipment(order);
   const details: Json = {
     ...(shipped.carrier === undefined ? {} : { carrier: shipped.carrier }),
     ...(shipped.trackingNumber === undefined ? {} : { tracking_number: shipped.trackingNumber }),
@@ -197,6 +211,21 @@ export function shipFulfilment(order: Json, shipped: { carrier?: string; trackin
     order.state = 'COMPLETED';
     order.closed_at = at;
   }
+  order.version = (order.version as number) + 1;
+  order.updated_at = at;
+  return { uid: String(fulfillment.uid), oldState };
+}
+
+/**
+ * The store turns a fulfilment down (Dashboard or POS: the item is not on the shelf, or damaged):
+ * CANCELED with its cancel_reason (at most 100 characters, as Square takes) and canceled_at. The
+ * order stays OPEN, paid or not: Square cancels no order with a processed payment, and an unpaid
+ * one is not on the store's list. Returns its uid and former state.
+ */
+export function rejectFulfilment(order: Json, rejected: { reason?: string }, at: string): { uid: string; oldState: string } {
+  const { fulfillment, oldState } = openShipment(order);
+  if (rejected.reason !== undefined && rejected.reason.length > REASON_MAX) throw new Error(`a cancel_reason takes at most ${REASON_MAX} characters`);
+  changeFulfilment(fulfillment, 'CANCELED', rejected.reason === undefined ? undefined : { cancel_reason: rejected.reason }, at);
   order.version = (order.version as number) + 1;
   order.updated_at = at;
   return { uid: String(fulfillment.uid), oldState };

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { jsonBody, startSimulator, type SimRequest, type SimResponse, type Simulator } from '../sdk/index.ts';
-import { createOrder, fulfilmentsView, searchOrders, shipFulfilment, updateOrder, type OrderBookDeps, type SimFulfilment } from './simulator-order-book.ts';
+import { createOrder, fulfilmentsView, rejectFulfilment, searchOrders, shipFulfilment, updateOrder, type OrderBookDeps, type SimFulfilment } from './simulator-order-book.ts';
 import { createPayment, getPayment, refundPayment, type PaymentBookDeps } from './simulator-payments.ts';
 import { buildOrder, squareId, type SqMoney } from './simulator-orders.ts';
 import { squareSignature } from './webhooks.ts';
@@ -12,8 +12,9 @@ import { squareSignature } from './webhooks.ts';
 // body → 400 IDEMPOTENCY_KEY_REUSED), and webhooks signed as Square signs them. `createSale` rings
 // up a till sale: an order with a tender, a payment, stock taken off, and the webhooks sent.
 // Orders made through the API (ship from store) live in the order book (simulator-order-book.ts);
-// `shipFulfilment` is the store shipping one. EXTERNAL payments and their refunds made through the
-// API live in the payment book (simulator-payments.ts). Changes made through the API send no
+// `shipFulfilment` is the store shipping one, `rejectFulfilment` the store turning one down.
+// EXTERNAL payments and their refunds made through the API live in the payment book
+// (simulator-payments.ts). Changes made through the API send no
 // webhooks here (Square would send order.created / order.updated, payment.created, refund.created;
 // Weft ignores those of its own orders; tests send them with `sendWebhook`).
 
@@ -86,6 +87,13 @@ export interface SquareSimulator extends Simulator {
    * subscriptions. Throws when the order has no open shipment.
    */
   shipFulfilment(squareOrderId: string, shipped: { carrier?: string; trackingNumber?: string; trackingUrl?: string }): Promise<{ order: Record<string, unknown>; webhooks: SentWebhook[] }>;
+  /**
+   * The store turns the parcel down (as a clerk would in the Dashboard or POS when the item is not
+   * on the shelf or damaged): the SHIPMENT fulfilment CANCELED with `reason` as its cancel_reason
+   * (at most 100 characters) and canceled_at, the order left OPEN; then order.fulfillment.updated
+   * and order.updated to the subscriptions. Throws when the order has no open shipment.
+   */
+  rejectFulfilment(squareOrderId: string, rejected: { reason?: string }): Promise<{ order: Record<string, unknown>; webhooks: SentWebhook[] }>;
   state(): SquareSimState;
 }
 
@@ -406,6 +414,21 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
     return sent;
   }
 
+  function orderOf(squareOrderId: string): Record<string, unknown> {
+    const order = orders.get(squareOrderId);
+    if (order === undefined) throw new Error(`the simulator has no order ${squareOrderId}`);
+    return order;
+  }
+
+  // What Square sends when a clerk changes a fulfilment: order.fulfillment.updated, then order.updated.
+  async function notifyFulfilment(order: Record<string, unknown>, uid: string, oldState: string, newState: string): Promise<SentWebhook[]> {
+    const summary = { order_id: order.id, version: order.version, location_id: order.location_id, state: order.state, created_at: order.created_at, updated_at: order.updated_at };
+    return [
+      ...(await notify('order.fulfillment.updated', { type: 'order_fulfillment_updated', id: order.id, object: { order_fulfillment_updated: { ...summary, fulfillment_update: [{ fulfillment_uid: uid, old_state: oldState, new_state: newState }] } } })),
+      ...(await notify('order.updated', { type: 'order_updated', id: order.id, object: { order_updated: summary } })),
+    ];
+  }
+
   return {
     ...simulator,
     accessToken,
@@ -422,15 +445,14 @@ export async function startSquareSimulator(options: SquareSimulatorOptions = {})
       return notify('location.updated', { type: 'location', id });
     },
     async shipFulfilment(squareOrderId, shipped) {
-      const order = orders.get(squareOrderId);
-      if (order === undefined) throw new Error(`the simulator has no order ${squareOrderId}`);
+      const order = orderOf(squareOrderId);
       const { uid, oldState } = shipFulfilment(order, shipped, iso());
-      const summary = { order_id: order.id, version: order.version, location_id: order.location_id, state: order.state, created_at: order.created_at, updated_at: order.updated_at };
-      const webhooks = [
-        ...(await notify('order.fulfillment.updated', { type: 'order_fulfillment_updated', id: order.id, object: { order_fulfillment_updated: { ...summary, fulfillment_update: [{ fulfillment_uid: uid, old_state: oldState, new_state: 'COMPLETED' }] } } })),
-        ...(await notify('order.updated', { type: 'order_updated', id: order.id, object: { order_updated: summary } })),
-      ];
-      return { order, webhooks };
+      return { order, webhooks: await notifyFulfilment(order, uid, oldState, 'COMPLETED') };
+    },
+    async rejectFulfilment(squareOrderId, rejected) {
+      const order = orderOf(squareOrderId);
+      const { uid, oldState } = rejectFulfilment(order, rejected, iso());
+      return { order, webhooks: await notifyFulfilment(order, uid, oldState, 'CANCELED') };
     },
     async createSale(sale) {
       const location = locations.find((l) => l.id === (sale.locationId ?? locations[0]?.id));

@@ -1,7 +1,9 @@
 // The marks Weft leaves on the Square orders it creates (ship from store), read back by the
 // inbound side and by cancelOrder. A Square order Weft made is a pick-and-ship instruction for the
 // store, never a new sale: the inbound side must recognise it so the order does not come back as
-// weft.order.captured.v1 (a loop), and must find Weft's ids on it when the store ships.
+// weft.order.captured.v1 (a loop), and must find Weft's ids on it when the store ships or turns
+// the parcel down. When Weft cancels the shipment itself (cancelOrder) it marks that too, so the
+// inbound side does not take Weft's own cancellation for the store's rejection.
 //
 // Square keeps an application's metadata private to that application (Orders API "metadata"), so
 // the source that reads these orders must use the same Square application as the target that made
@@ -25,7 +27,24 @@ export const WEFT_METADATA = {
   lineId: 'weft_line_id',
   /** On each line item: the canonical SKU, so the shipment does not depend on Square's catalog. */
   sku: 'weft_sku',
+  /** On the order: set by cancelOrder (the command id) in the UpdateOrder that cancels its shipment, so that cancellation is known as Weft's. */
+  cancelledBy: 'weft_cancelled',
 } as const;
+
+/**
+ * Start of the `shipment_details.cancel_reason` cancelOrder writes when Weft cancels a store's
+ * shipment itself (the customer cancelled): the store's staff read it in the Dashboard, and the
+ * inbound side tells Weft's cancellation from the store's (which is weft.order.release_rejected.v1).
+ */
+export const WEFT_CANCEL_REASON_PREFIX = 'Cancelled by Weft: ';
+
+/** Square's limit on `shipment_details.cancel_reason` (and `failure_reason`). */
+export const CANCEL_REASON_MAX_LENGTH = 100;
+
+/** The cancel_reason Weft writes: the prefix and why, cut to Square's 100 characters. */
+export function weftCancelReason(why: string): string {
+  return `${WEFT_CANCEL_REASON_PREFIX}${why}`.slice(0, CANCEL_REASON_MAX_LENGTH);
+}
 
 /**
  * `source_type` of the payments Weft records on its Square orders (ship from store: the channel took
@@ -59,6 +78,25 @@ export function shipmentFulfilmentOf(order: Json): { fulfillment: Json; index: n
   const list = Array.isArray(order.fulfillments) ? order.fulfillments : [];
   const index = list.findIndex((entry) => isObject(entry) && entry.type === 'SHIPMENT');
   return index < 0 ? undefined : { fulfillment: list[index] as Json, index };
+}
+
+/** The `shipment_details` of a fulfilment (empty when it has none). */
+export function shipmentDetailsOf(fulfillment: Json): Json {
+  return isObject(fulfillment.shipment_details) ? fulfillment.shipment_details : {};
+}
+
+/**
+ * How Weft marked the cancellation of this order's shipment as its own (cancelOrder), for a reason;
+ * undefined when it carries neither mark (someone else cancelled it: the store). Either mark is
+ * enough: the metadata is private to Weft's Square application (no clerk can write it), and the
+ * cancel_reason is public (a source reading with another application still sees it).
+ */
+export function weftCancellationMark(order: Json): string | undefined {
+  const by = metadataOf(order)[WEFT_METADATA.cancelledBy];
+  if (by !== undefined) return `metadata ${WEFT_METADATA.cancelledBy} ${by}`;
+  const found = shipmentFulfilmentOf(order);
+  const reason = found === undefined ? undefined : shipmentDetailsOf(found.fulfillment).cancel_reason;
+  return typeof reason === 'string' && reason.trimStart().startsWith(WEFT_CANCEL_REASON_PREFIX) ? `cancel_reason "${reason}"` : undefined;
 }
 
 /** Whether the store's order is cancelled: the order itself or its shipment fulfilment. */

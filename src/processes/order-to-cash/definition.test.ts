@@ -427,7 +427,7 @@ describe('order-to-cash v2: stock first', () => {
 
     // The store turns a parcel down (not on the shelf): a person decides.
     const rejected = (at: Step, group: string) => s3(at.instance, event('weft.order.release_rejected.v1', order.id, { orderId: order.id, fulfilmentGroupId: group, locationId: store, reason: 'out_of_stock', note: 'not on the shelf', occurredAt: now }));
-    const decide = (at: Step, decision: string, group: string) => s3(at.instance, { kind: 'task', id: 'tsk_r', taskKind: 'release_rejected', decision, note: undefined, resolvedAt: now, data: { group } });
+    const decide = (at: Step, decision: string, group: string) => s3(at.instance, { kind: 'task', id: 'tsk_r', taskKind: 'release_rejected', decision, note: undefined, resolvedAt: now, data: { group, fromStore: true, reason: 'out_of_stock' } });
     const turnedDown = rejected(split, secondShip.id);
     assert.deepEqual([turnedDown.instance.state, turnedDown.unit.tasks?.[0]?.kind, turnedDown.unit.tasks?.[0]?.options], ['released', 'release_rejected', ['reship_from_warehouse', 'cancel_lines', 'wait']]);
     assert.match(turnedDown.unit.tasks?.[0]?.title ?? '', /: \d+ × \S+ will not ship from where it was released \(out_of_stock: not on the shelf\)/);
@@ -435,7 +435,10 @@ describe('order-to-cash v2: stock first', () => {
     const splitData = envelopeOf<OrderToCashData>(split.instance).data;
     assert.deepEqual(check({ kind: 'release_rejected', decision: 'reship_from_warehouse', values: {} }, splitData).map((p) => p.pointer), ['/decision'], 'the warehouse has a parcel already: its keys would change');
     const dropped = decide(turnedDown, 'cancel_lines', secondShip.id);
-    assert.deepEqual([dropped.instance.state, commandsOf(dropped), eventsOf(dropped)], ['released', ['weft-inventory.releaseOrder', 'erp.closeLines'], ['weft.order.line_cancelled.v1']], 'the other parcel still ships; the rejected one is not billed');
+    assert.deepEqual(turnedDown.unit.tasks?.[0]?.data, { group: secondShip.id, fromStore: true, locationId: store, reason: 'out_of_stock', note: 'not on the shelf', lines: [{ lineId: second.id, sku: second.sku, quantity: second.quantity }] });
+    assert.deepEqual([dropped.instance.state, commandsOf(dropped), eventsOf(dropped)], ['released', ['pos.cancelOrder', 'weft-inventory.releaseOrder', 'erp.closeLines'], ['weft.order.line_cancelled.v1']], 'the other parcel still ships; the rejected one is withdrawn from the store and not billed');
+    const withdrawal = dropped.unit.outbox?.[0]?.payload as { type: string; data: unknown };
+    assert.deepEqual({ type: withdrawal.type, data: withdrawal.data }, { type: 'weft.order.release_rejected.v1', data: { orderId: order.id, fulfilmentGroupId: secondShip.id, reason: 'out_of_stock', occurredAt: now } }, 'only that parcel is withdrawn at the store');
     const echo = s3(dropped.instance, event('weft.order.line_cancelled.v1', order.id, dropped.unit.events?.[0]?.data as object));
     assert.deepEqual([echo.instance.state, commandsOf(echo)], ['released', []], 'our own line cancellation comes back as no news');
     assert.equal(decide(turnedDown, 'wait', secondShip.id).instance.state, 'released');
@@ -444,7 +447,7 @@ describe('order-to-cash v2: stock first', () => {
     const storeOnly = rejected(allAtStore, secondShip.id);
     assert.deepEqual(check({ kind: 'release_rejected', decision: 'reship_from_warehouse', values: {} }, envelopeOf<OrderToCashData>(allAtStore.instance).data), []);
     const reshipped = decide(storeOnly, 'reship_from_warehouse', secondShip.id);
-    assert.deepEqual([reshipped.instance.state, commandsOf(reshipped)], ['released', ['weft-inventory.releaseOrder', 'wms.releaseOrder']]);
+    assert.deepEqual([reshipped.instance.state, commandsOf(reshipped)], ['released', ['pos.cancelOrder', 'weft-inventory.releaseOrder', 'wms.releaseOrder']]);
     assert.deepEqual(groupsSent(reshipped, 'wms').find(([id]) => id === secondShip.id), [secondShip.id, 'ship', null], 'the parcel is the warehouse\'s now');
     const cancelledAll = decide(rejected(reshipped, ship.id), 'cancel_lines', ship.id);
     assert.equal(cancelledAll.instance.state, 'released', 'the reshipped parcel still waits');

@@ -17,9 +17,18 @@ const left = (line: Order['lines'][number]): number => line.quantity - (line.can
 
 /** Version 2's rows for a rejected release. */
 export function rejectionRows(kit: Kit): Transition<OrderToCashData>[] {
-  const { warehouse, releaseTo, releaseGroups, invoice, cancel, closeLines, decided, shortOf } = kit;
+  const { warehouse, stores, storeGroups, releaseTo, releaseGroups, invoice, cancel, closeLines, decided, shortOf } = kit;
   const linesOf = (data: OrderToCashData, group: string) => data.order.lines.filter((line) => line.fulfilmentGroupId === group && left(line) > 0);
   const waiting = (ctx: Ctx): boolean => ctx.data.toShip.includes(groupIn(ctx));
+  /**
+   * A parcel the store turned down is withdrawn there (only that parcel): the channel's payment the
+   * release recorded at the store is refunded, so the store's books do not keep a sale it never made.
+   */
+  const withdrawFromStore = (ctx: Ctx): ProcessAction[] => {
+    const task = ctx.input.kind === 'task' ? (ctx.input.data as { fromStore?: unknown; reason?: unknown } | null) : null;
+    if (stores === undefined || task?.fromStore !== true) return [];
+    return [{ kind: 'command', target: stores.target, action: 'cancelOrder', event: { type: 'weft.order.release_rejected.v1', data: { orderId: ctx.data.order.id, fulfilmentGroupId: groupIn(ctx), reason: typeof task.reason === 'string' ? task.reason : 'other', occurredAt: ctx.now } }, priority: 'urgent' }];
+  };
   /** Where the order goes once the parcel is off it: still waiting for other parcels, for pick-ups, or billed. */
   const after = (ctx: Ctx, data: OrderToCashData): string => (data.toShip.length > 0 ? ctx.state : data.toCollect.length > 0 ? 'awaiting_pickup' : 'invoicing');
   return [
@@ -37,7 +46,7 @@ export function rejectionRows(kit: Kit): Transition<OrderToCashData>[] {
             taskKind: 'release_rejected',
             title: `Order ${ctx.data.order.orderNumber}: ${lines.map((line) => `${left(line)} × ${line.sku}`).join(', ')} will not ship from where it was released (${String(data.reason)}${typeof data.note === 'string' ? `: ${data.note}` : ''})`.slice(0, 300),
             options: ['reship_from_warehouse', 'cancel_lines', 'wait'],
-            data: { group: groupIn(ctx), locationId: data.locationId, reason: data.reason, note: data.note, lines: lines.map((line) => ({ lineId: line.id, sku: line.sku, quantity: left(line) })) },
+            data: { group: groupIn(ctx), fromStore: storeGroups(ctx.data.order).includes(groupIn(ctx)), locationId: data.locationId, reason: data.reason, note: data.note, lines: lines.map((line) => ({ lineId: line.id, sku: line.sku, quantity: left(line) })) },
           },
         ];
       },
@@ -52,7 +61,7 @@ export function rejectionRows(kit: Kit): Transition<OrderToCashData>[] {
       // given back (the units are not there), and the warehouse ships what it has; a short shipment
       // takes the usual route.
       data: (ctx) => ({ ...ctx.data, order: { ...ctx.data.order, fulfilmentGroups: ctx.data.order.fulfilmentGroups.map((group) => (group.id === groupIn(ctx) ? { ...withoutLocation(group), kind: 'ship' as const } : group)) } }),
-      actions: (ctx) => [...releaseGroups(ctx, [groupIn(ctx)]), releaseTo(ctx, warehouse as string)],
+      actions: (ctx) => [...withdrawFromStore(ctx), ...releaseGroups(ctx, [groupIn(ctx)]), releaseTo(ctx, warehouse as string)],
       note: 'shipped from the warehouse instead',
     },
     {
@@ -83,6 +92,7 @@ export function rejectionRows(kit: Kit): Transition<OrderToCashData>[] {
         const emitted = (ctx.data.cancelledShort ?? []).filter((entry) => lineIds.includes(entry.lineId));
         return [
           ...emitted.map((entry): ProcessAction => ({ kind: 'emit', type: 'weft.order.line_cancelled.v1', subject: ctx.data.order.id, data: { orderId: ctx.data.order.id, lineId: entry.lineId, quantity: entry.missing, reason: 'out_of_stock', occurredAt: ctx.now } })),
+          ...withdrawFromStore(ctx),
           ...releaseGroups(ctx, [group]),
           ...closeLines(ctx, lineIds),
           ...(ctx.data.toShip.length === 0 && ctx.data.toCollect.length === 0 ? invoice(ctx) : []),

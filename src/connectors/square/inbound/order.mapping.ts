@@ -15,7 +15,7 @@ import { arr, dataObject, envelopeOf, moneyOr, obj, optStr, sourceSettings, str,
 //                        captured (fulfilment progress, payment, version bumps) is ignored with a reason
 //   CANCELED           → cancelled, when Weft had captured the order; else ignored
 //   created by Weft    → never captured, whatever its state (ship from store: store-shipment.mapping.ts
-//                        takes the store's shipment from it)
+//                        takes the store's shipment from it, store-rejection.mapping.ts its rejection)
 // "Captured already" is read from the cross-reference map: only this mapping links the order's
 // fulfilment group (vendor id = the Square order id), so its presence means a captured event was
 // committed. Payment events also link the order id, so the order id itself cannot tell.
@@ -204,7 +204,7 @@ export async function eventsOfOrder(input: OrderMappingInput, context: MappingCo
 /** order.created / order.updated: the enriched envelope's full order through eventsOfOrder. */
 export const orderMapping: InboundMapping = {
   description:
-    'order.created / order.updated / order.fulfillment.updated (enriched with RetrieveOrder) → weft.order.captured.v1 once per order, weft.order.cancelled.v1 on CANCELED; an order Weft created → weft.shipment.dispatched.v1 once the store completed its shipment',
+    'order.created / order.updated / order.fulfillment.updated (enriched with RetrieveOrder) → weft.order.captured.v1 once per order, weft.order.cancelled.v1 on CANCELED; an order Weft created → weft.shipment.dispatched.v1 once the store completed its shipment, weft.order.release_rejected.v1 once the store cancelled it (not Weft)',
   async map(payload, context) {
     const { envelope, enrichment } = envelopeOf(payload);
     const summary = dataObject(envelope);

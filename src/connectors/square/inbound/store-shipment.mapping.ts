@@ -3,18 +3,21 @@ import type { Address } from '../../../domain/shared/primitives.ts';
 import type { Shipment } from '../../../domain/shipment/shipment.schema.ts';
 import { MappingError } from '../../../errors/index.ts';
 import { toUtc, type MappedEvent, type MappingContext, type MappingOutcome } from '../../sdk/index.ts';
-import { metadataOf, shipmentFulfilmentOf, WEFT_METADATA } from '../weft-orders.ts';
+import { metadataOf, shipmentFulfilmentOf, weftCancellationMark, WEFT_METADATA } from '../weft-orders.ts';
 import { arr, isObject, obj, optStr, skuOf, sourceSettings, str, units, type Enrichment, type Json } from './read.ts';
+import { rejectionOfStore } from './store-rejection.mapping.ts';
 
 // A Square order Weft created (ship from store, outbound/release-order.action.ts), seen again on
 // order.created / order.updated / order.fulfillment.updated after RetrieveOrder. It is never a sale
 // (capturing it would loop it back into order-to-cash). What Weft takes from it is the store's
 // shipment: when its SHIPMENT fulfilment is COMPLETED, weft.shipment.dispatched.v1 for the Weft
 // order and group named in the order's metadata, with the lines' canonical ids from the line items'
-// metadata, and carrier and tracking from shipment_details. Every other state is ignored with a
-// reason. Square sends order.updated and order.fulfillment.updated for the same change, and repeats
-// webhooks: the shipment's id comes from the Square order and fulfilment uid, and its event carries
-// a key on the same, so the hub keeps one.
+// metadata, and carrier and tracking from shipment_details. When the store cancels the fulfilment
+// (or it FAILED), the store turned the parcel down: weft.order.release_rejected.v1
+// (store-rejection.mapping.ts), unless Weft cancelled it itself (cancelOrder marks its own). Every
+// other state is ignored with a reason. Square sends order.updated and order.fulfillment.updated
+// for the same change, and repeats webhooks: the shipment's id comes from the Square order and
+// fulfilment uid, and its event carries a key on the same, so the hub keeps one.
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -74,7 +77,7 @@ function shippedLines(order: Json, fulfillment: Json, at: string, fulfilmentAt: 
   return [...byLine].map(([orderLineId, line]) => ({ orderLineId, sku: line.sku, quantity: line.quantity }));
 }
 
-/** The canonical events of a Square order Weft created: one shipment once the store completed it, else ignored with a reason. */
+/** The canonical events of a Square order Weft created: one shipment once the store completed it, one rejection once the store cancelled it, else ignored with a reason. */
 export async function eventsOfWeftOrder(input: { order: Json; at: string; enrichment: Enrichment | undefined }, context: MappingContext): Promise<MappingOutcome> {
   const { order, at, enrichment } = input;
   const squareOrderId = str(order.id, `${at}/id`);
@@ -85,7 +88,12 @@ export async function eventsOfWeftOrder(input: { order: Json; at: string; enrich
   const { fulfillment, index } = found;
   const fulfilmentAt = `${at}/fulfillments/${index}`;
   const state = optStr(fulfillment.state) ?? 'unknown';
-  if (state !== 'COMPLETED') return { kind: 'ignored', reason: `${made}; its shipment is ${state} (order ${String(order.state)}): only a COMPLETED shipment is news to Weft` };
+  if (state === 'CANCELED' || state === 'FAILED') {
+    const mark = weftCancellationMark(order);
+    if (mark !== undefined) return { kind: 'ignored', reason: `${made}; Weft cancelled its shipment itself (${mark}): not the store turning the parcel down` };
+    return rejectionOfStore({ order, at, fulfillment, fulfilmentAt, state }, context);
+  }
+  if (state !== 'COMPLETED') return { kind: 'ignored', reason: `${made}; its shipment is ${state} (order ${String(order.state)}): only a shipment the store completed (shipped) or cancelled (turned down) is news to Weft` };
 
   for (const [key, kind] of [[WEFT_METADATA.orderId, 'order'], [WEFT_METADATA.groupId, 'fulfillmentGroup']] as const) {
     if (!isCanonicalId(kind, meta[key])) {

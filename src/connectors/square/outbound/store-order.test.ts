@@ -5,7 +5,8 @@ import { TargetError } from '../../../errors/index.ts';
 import { createSquareTarget } from '../connector.ts';
 import { parseSquareTargetSettings } from '../settings.ts';
 import { command, storeIds, storeOrder } from '../testing.ts';
-import { cancelBody } from './cancel-order.action.ts';
+import { WEFT_CANCEL_REASON_PREFIX, weftCancellationMark } from '../weft-orders.ts';
+import { cancelBody, cancelWhy } from './cancel-order.action.ts';
 import { mintedAt, searchSince } from './find-store-orders.ts';
 import { cancellationOf, createOrderBody, planRelease } from './store-order.ts';
 import { externalPaymentBody, PAYMENT_KEY_MAX, payKeyOf, paymentStateOf, refundKeyOf } from './store-payment.ts';
@@ -52,19 +53,47 @@ test('a group without an address or a recipient name is refused before anything 
 });
 
 test('a cancellation names the order by weft.order.cancelled.v1 or by the whole Order; anything else is refused', () => {
-  assert.deepEqual(cancellationOf(command('cancelOrder', { type: 'weft.order.cancelled.v1', data: { orderId: storeIds.order, reason: 'other' } })), { orderId: storeIds.order, order: undefined });
+  assert.deepEqual(cancellationOf(command('cancelOrder', { type: 'weft.order.cancelled.v1', data: { orderId: storeIds.order, reason: 'other' } })), { orderId: storeIds.order, order: undefined, reason: 'other' });
   assert.equal(cancellationOf(command('cancelOrder', { type: 'weft.order.captured.v1', data: storeOrder() })).order?.id, storeIds.order);
   assert.throws(() => cancellationOf(command('cancelOrder', { type: 'weft.order.cancelled.v1', data: { orderId: 'A-1' } })), /names no order/);
 });
 
-test('the cancel body sets the shipment fulfilment and the order CANCELED at the version read', () => {
-  const body = cancelBody({ id: 'SQ1', location_id: 'L1', version: 4, fulfillments: [{ uid: 'F1', type: 'SHIPMENT', state: 'PROPOSED' }] }, 'weft-cmd_2');
-  assert.deepEqual(body, { idempotency_key: 'weft-cmd_2:SQ1:cancel', order: { location_id: 'L1', version: 4, state: 'CANCELED', fulfillments: [{ uid: 'F1', state: 'CANCELED' }] } });
+const weftMetadata = { weft_order_id: storeIds.order, weft_group_id: storeIds.groupStore1, weft_location_id: storeIds.store1 };
+const mark = { commandId: 'cmd_2', why: cancelWhy(storeIds.order, 'customer_request') };
+
+test('the cancel body sets the shipment fulfilment and the order CANCELED at the version read, marked as Weft\'s', () => {
+  const body = cancelBody({ id: 'SQ1', location_id: 'L1', version: 4, metadata: weftMetadata, fulfillments: [{ uid: 'F1', type: 'SHIPMENT', state: 'PROPOSED' }] }, 'weft-cmd_2', mark);
+  assert.deepEqual(body, {
+    idempotency_key: 'weft-cmd_2:SQ1:cancel',
+    order: {
+      location_id: 'L1',
+      version: 4,
+      state: 'CANCELED',
+      // The whole metadata: the same result whether Square merges or replaces the map.
+      metadata: { ...weftMetadata, weft_cancelled: 'cmd_2' },
+      fulfillments: [{ uid: 'F1', state: 'CANCELED', shipment_details: { cancel_reason: `Cancelled by Weft: customer request, ${storeIds.order}` } }],
+    },
+  });
 });
 
 test('a paid order\'s cancel body cancels its fulfilment only: Square cancels no order with a processed payment', () => {
-  const body = cancelBody({ id: 'SQ1', location_id: 'L1', version: 5, tenders: [{ id: 'P1', payment_id: 'P1' }], fulfillments: [{ uid: 'F1', type: 'SHIPMENT', state: 'PROPOSED' }] }, 'weft-cmd_2');
-  assert.deepEqual(body.order, { location_id: 'L1', version: 5, fulfillments: [{ uid: 'F1', state: 'CANCELED' }] });
+  const body = cancelBody({ id: 'SQ1', location_id: 'L1', version: 5, metadata: { ...weftMetadata, 'square:internal': 'x' }, tenders: [{ id: 'P1', payment_id: 'P1' }], fulfillments: [{ uid: 'F1', type: 'SHIPMENT', state: 'PROPOSED' }] }, 'weft-cmd_2', mark);
+  assert.deepEqual(body.order, {
+    location_id: 'L1',
+    version: 5,
+    metadata: { ...weftMetadata, weft_cancelled: 'cmd_2' },
+    fulfillments: [{ uid: 'F1', state: 'CANCELED', shipment_details: { cancel_reason: `Cancelled by Weft: customer request, ${storeIds.order}` } }],
+  });
+});
+
+test('Weft\'s cancel_reason stays within Square\'s 100 characters and is recognised as Weft\'s', () => {
+  const long = cancelBody({ id: 'SQ1', location_id: 'L1', version: 1, fulfillments: [{ uid: 'F1', type: 'SHIPMENT' }] }, 'k', { commandId: 'c', why: 'x'.repeat(300) });
+  const reason = ((long.order as { fulfillments: { shipment_details: { cancel_reason: string } }[] }).fulfillments[0]?.shipment_details.cancel_reason) ?? '';
+  assert.equal(reason.length, 100);
+  assert.ok(reason.startsWith(WEFT_CANCEL_REASON_PREFIX));
+  assert.match(weftCancellationMark({ fulfillments: [{ type: 'SHIPMENT', state: 'CANCELED', shipment_details: { cancel_reason: reason } }] }) ?? '', /^cancel_reason "Cancelled by Weft: x+"$/);
+  assert.equal(weftCancellationMark({ fulfillments: [{ type: 'SHIPMENT', state: 'CANCELED', shipment_details: { cancel_reason: 'Item not found' } }] }), undefined, 'the store\'s own words');
+  assert.equal(cancelWhy(storeIds.order, undefined), `order withdrawn, ${storeIds.order}`);
 });
 
 test('the external payment: the Square order\'s total, the channel as the source, its payment reference, a key of at most 45 characters', () => {

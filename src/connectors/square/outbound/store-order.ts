@@ -58,16 +58,20 @@ export function orderOf(command: ActionCommand): Order {
 }
 
 /**
- * The order a cancellation is for: its id, and the whole Order when the payload carries one (the
- * process's compensation sends weft.order.cancelled.v1, which names only the order).
+ * The order a cancellation is for: its id, the whole Order when the payload carries one (the
+ * process's compensation sends weft.order.cancelled.v1, which names only the order), and the
+ * event's reason when it gives one (`customer_request`).
  */
-export function cancellationOf(command: ActionCommand): { orderId: string; order: Order | undefined } {
+export function cancellationOf(command: ActionCommand): { orderId: string; order: Order | undefined; reason: string | undefined; groupId?: string } {
   const { type, data } = dataOf(command);
   if (Array.isArray(data.lines)) {
     const order = checkedOrder(command, type, data);
-    return { orderId: order.id, order };
+    return { orderId: order.id, order, reason: undefined };
   }
-  if (isCanonicalId('order', data.orderId)) return { orderId: data.orderId, order: undefined };
+  const reason = typeof data.reason === 'string' && /^[a-z_]{1,40}$/.test(data.reason) ? data.reason : undefined;
+  // weft.order.release_rejected.v1: only the parcel the store turned down is withdrawn (its payment refunded); the order's other parcels go on.
+  if (type === 'weft.order.release_rejected.v1' && isCanonicalId('order', data.orderId) && isCanonicalId('fulfillmentGroup', data.fulfilmentGroupId)) return { orderId: data.orderId, order: undefined, reason, groupId: data.fulfilmentGroupId };
+  if (isCanonicalId('order', data.orderId)) return { orderId: data.orderId, order: undefined, reason };
   throw invalid(command, 'the data names no order: expected weft.order.cancelled.v1 (data.orderId) or a whole Order (data.id, data.lines)');
 }
 
