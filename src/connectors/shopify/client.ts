@@ -122,15 +122,19 @@ export function errorForGraphqlErrors(errors: GraphqlError[], cost: QueryCost | 
   return new TargetError('target_rejected', `${what}: ${text}`, { targetStatus: status });
 }
 
+/** userError codes that say Shopify could not do it now, not that the input is wrong: tried again. */
+const RETRYABLE_USER_ERRORS = new Set(['IDEMPOTENCY_CONCURRENT_REQUEST', 'INTERNAL_ERROR']);
+
 /**
  * The TargetError for a mutation's userErrors, or undefined when there are none. userErrors are
  * terminal (the input is wrong for the shop), except Shopify's idempotency race
- * IDEMPOTENCY_CONCURRENT_REQUEST, which asks to try again.
+ * IDEMPOTENCY_CONCURRENT_REQUEST and the INTERNAL_ERROR code some payloads have (orderCancel's
+ * "unexpected internal error"), which ask to try again.
  */
 export function errorForUserErrors(userErrors: readonly UserError[] | null | undefined, what: string): TargetError | undefined {
   if (!userErrors || userErrors.length === 0) return undefined;
   const text = userErrors.map((e) => `${e.code ? `${e.code} ` : ''}${e.field ? `(${e.field.join('.')}) ` : ''}${e.message}`).join('; ').slice(0, 400);
-  if (userErrors.some((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST')) return new TargetError('target_unavailable', `${what}: ${text}`, { targetStatus: 200 });
+  if (userErrors.some((e) => typeof e.code === 'string' && RETRYABLE_USER_ERRORS.has(e.code))) return new TargetError('target_unavailable', `${what}: ${text}`, { targetStatus: 200 });
   return new TargetError('target_rejected', `${what}: Shopify refused it: ${text}`, { targetStatus: 200 });
 }
 

@@ -6,6 +6,7 @@ import type { DeliveryTarget, EnrichContext, HttpClient, InboundSource, WebhookD
 import { createShopifyClient, type ShopifyClient } from './client.ts';
 import { shopifyMappings } from './inbound/index.ts';
 import { isObject } from './inbound/payload.ts';
+import { createCancelOrderAction } from './outbound/cancel-order.action.ts';
 import { createCapturePaymentAction } from './outbound/capture-payment.action.ts';
 import { createCreateFulfillmentAction } from './outbound/create-fulfillment.action.ts';
 import { createSetInventoryAction } from './outbound/set-inventory.action.ts';
@@ -37,6 +38,7 @@ export function createShopifyTarget(name: string, settings: ShopifyTargetSetting
       tagOrder: createTagOrderAction({ client, target: name, system: settings.system ?? name }),
       noteOrder: createNoteOrderAction({ client, target: name }),
       capturePayment: createCapturePaymentAction({ client, target: name, system: settings.system ?? name }),
+      cancelOrder: createCancelOrderAction({ client, target: name, system: settings.system ?? name }),
     },
     // The client already words Shopify's answers as TargetErrors with the right retryability.
     classify: () => undefined,

@@ -23,5 +23,6 @@ export const shopifyManifest: ConnectorManifest = {
     tagOrder: { description: 'Tags the Shopify order with its Weft order id (tagsAdd)', writes: 'order', idempotency: 'natural', priority: 'normal' },
     noteOrder: { description: 'Sets the order note to where the order stands in Weft (orderUpdate): holds, lifted holds, cancellations', writes: 'order', idempotency: 'natural', priority: 'normal' },
     capturePayment: { description: 'Captures the order\'s authorised payment (orderCapture on its authorization transaction); transactions read first, a capture of the same amount is already_captured', writes: 'payment', idempotency: 'lookup', priority: 'urgent' },
+    cancelOrder: { description: 'Cancels the order Weft cancelled (orderCancel): refunds captured money to the original payment methods, voids authorisations, does not restock (Weft owns stock), notifies the customer; cancelledAt read first, an order already cancelled is already_cancelled', writes: 'order', idempotency: 'lookup', priority: 'urgent' },
   },
 };

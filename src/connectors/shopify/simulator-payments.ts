@@ -3,14 +3,16 @@
 // follows from them, and orderCapture with the refusals Weft must handle: an unknown or
 // non-authorization parent, a currency other than the presentment currency, and more than is left
 // of the authorisation. Authorisations are multi-capturable (a Shopify Plus shop) until nothing is
-// left. The shapes are the Admin GraphQL OrderTransaction's; the userError wording is the simulator's.
+// left. A cancellation's money (cancelPayments): what was captured is refunded when asked, what is
+// only authorised is voided either way. The shapes are the Admin GraphQL OrderTransaction's; the
+// userError wording is the simulator's.
 
 import { toMinorUnits } from '../sdk/index.ts';
 
 /** One OrderTransaction of a simulated order; amounts in minor units of the presentment currency. */
 export interface SimTransaction {
   id: string;
-  kind: 'AUTHORIZATION' | 'CAPTURE' | 'SALE';
+  kind: 'AUTHORIZATION' | 'CAPTURE' | 'SALE' | 'VOID' | 'REFUND';
   status: 'SUCCESS' | 'PENDING' | 'FAILURE';
   amount: number;
   currency: string;
@@ -104,4 +106,53 @@ export function captureOn(payments: SimPayments, input: SimCaptureInput, nextId:
   payments.transactions.push(capture);
   payments.financialStatus = financialStatusOf(payments);
   return { transaction: transactionNode(capture), userErrors: [] };
+}
+
+/** Whether an authorisation is still pending at the gateway: Shopify does not cancel such an order. */
+export function hasPendingAuthorization(payments: SimPayments): boolean {
+  return payments.transactions.some((t) => t.kind === 'AUTHORIZATION' && t.status === 'PENDING');
+}
+
+/** What a cancellation did to an order's money, in minor units. */
+export interface SimCancelMoney {
+  refunded: number;
+  voided: number;
+}
+
+/**
+ * The money side of orderCancel: each capture and sale is refunded (what is left of it after earlier
+ * refunds) when `refund` is set, each successful authorisation with something left uncaptured is
+ * voided in any case. The order becomes REFUNDED when money went back, VOIDED when only holds were
+ * released; with `refund` unset, captured money stays and so does the status.
+ */
+export function cancelPayments(payments: SimPayments, refund: boolean, nextId: () => string): SimCancelMoney {
+  const settled = payments.transactions.filter((t) => (t.kind === 'CAPTURE' || t.kind === 'SALE') && t.status === 'SUCCESS');
+  const auths = payments.transactions.filter((t) => t.kind === 'AUTHORIZATION' && t.status === 'SUCCESS');
+  const refundedOf = (t: SimTransaction) => payments.transactions.filter((r) => r.kind === 'REFUND' && r.parentId === t.id && counts(r)).reduce((sum, r) => sum + r.amount, 0);
+  const voided = (t: SimTransaction) => payments.transactions.some((v) => v.kind === 'VOID' && v.parentId === t.id && counts(v));
+  const added: SimTransaction[] = [];
+  const money: SimCancelMoney = { refunded: 0, voided: 0 };
+  if (refund) {
+    for (const t of settled) {
+      const amount = t.amount - refundedOf(t);
+      if (amount <= 0) continue;
+      added.push({ id: nextId(), kind: 'REFUND', status: 'SUCCESS', amount, currency: t.currency, parentId: t.id, gateway: t.gateway });
+      money.refunded += amount;
+    }
+  }
+  for (const auth of auths) {
+    const left = leftOn(payments, auth);
+    if (left <= 0 || voided(auth)) continue;
+    added.push({ id: nextId(), kind: 'VOID', status: 'SUCCESS', amount: left, currency: auth.currency, parentId: auth.id, gateway: auth.gateway });
+    money.voided += left;
+  }
+  payments.transactions.push(...added);
+  if (money.refunded > 0) {
+    const paid = settled.reduce((sum, t) => sum + t.amount, 0);
+    const back = settled.reduce((sum, t) => sum + refundedOf(t), 0);
+    payments.financialStatus = back >= paid ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+  } else if (money.voided > 0 && settled.length === 0) {
+    payments.financialStatus = 'VOIDED';
+  }
+  return money;
 }

@@ -2,11 +2,13 @@
 // operations this connector sends (matched by operation name, answered in Shopify's shapes), the
 // access-token check, the cost-based leaky bucket with Shopify's THROTTLED answer, @idempotent keys
 // on inventorySetQuantities, in-memory inventory levels, orders, fulfillment orders, fulfilments,
-// tags and payment transactions with orderCapture (simulator-payments.ts); and the webhook side:
-// signed X-Shopify-* deliveries of raw bodies whose ids keep all digits.
+// tags and payment transactions with orderCapture and orderCancel's refunds and voids
+// (simulator-payments.ts); and the webhook side: signed X-Shopify-* deliveries of raw bodies whose
+// ids keep all digits, sent by createOrder/createCustomer and by orderCancel (orders/cancelled).
 
 import { randomUUID } from 'node:crypto';
 import { jsonBody, startSimulator, type SimRequest, type SimResponse, type Simulator } from '../sdk/index.ts';
+import { cancelOn, cancelStateNode, type SimCancellation } from './simulator-cancel.ts';
 import { captureOn, openingPayments, transactionNode, type SimFinancialStatus, type SimPayments } from './simulator-payments.ts';
 import { shopifySignature } from './webhooks.ts';
 
@@ -81,6 +83,10 @@ export interface ShopifySimulator extends Simulator {
   createCustomer(input: SimCustomerInput): Promise<{ customer: Record<string, unknown>; deliveries: { url: string; status: number }[] }>;
   /** Creates an order as checkout would and sends orders/create to the subscribers; returns the Shopify-shaped order. */
   createOrder(input: SimOrderInput): Promise<{ order: Record<string, unknown>; deliveries: { url: string; status: number }[] }>;
+  /** Fulfils everything left on an order, as staff marking it fulfilled in Shopify admin would (no webhook). */
+  fulfillOrder(orderId: string): void;
+  /** Resolves when the webhooks the simulator sent on its own (orderCancel's orders/cancelled) have been answered. */
+  drain(): Promise<void>;
   /** The records, for tests and the demo. */
   state(): ShopifyState;
 }
@@ -99,12 +105,20 @@ interface SimOrder {
   fulfillmentOrders: { id: string; locationId: string; status: string; lines: FoLine[] }[];
   fulfillments: { id: string; trackingNumbers: string[]; lines: { id: string; quantity: number }[] }[];
   payments: SimPayments;
+  cancelledAt: string | null;
+  /** OrderCancelReason as orderCancel was given it. */
+  cancelReason: string | null;
+  cancellation: SimCancellation | null;
+  /** The REST body orders/create was sent with: orders/cancelled sends it again, cancelled. */
+  payload: Record<string, unknown>;
 }
 
 /** The simulator's records. */
 export interface ShopifyState {
   levels: { inventoryItemId: string; sku: string; locationId: string; available: number }[];
-  orders: { id: string; name: string; note: string | null; tags: string[]; fulfillments: SimOrder['fulfillments']; financialStatus: string; transactions: SimPayments['transactions'] }[];
+  orders: { id: string; name: string; note: string | null; tags: string[]; fulfillments: SimOrder['fulfillments']; financialStatus: string; transactions: SimPayments['transactions']; cancelledAt: string | null; cancelReason: string | null; cancellation: SimCancellation | null }[];
+  /** Webhooks the simulator sent on its own (orderCancel's orders/cancelled), in order. */
+  webhooks: { topic: string; orderId: string; url: string; status: number }[];
   idempotencyKeys: number;
   bucket: { currentlyAvailable: number; maximumAvailable: number };
 }
@@ -112,7 +126,7 @@ export interface ShopifyState {
 // Ids in Shopify's range (> 2^53), so every consumer must keep them exact.
 const ID_BASE = 820982911946154508n;
 const ID_KEYS = new Set(['id', 'order_id', 'customer_id', 'line_item_id', 'product_id', 'variant_id', 'location_id', 'inventory_item_id']);
-const COSTS: Record<string, number> = { WeftFindInventoryItem: 4, WeftInventoryItemSku: 2, WeftSetInventory: 10, WeftFindOrder: 60, WeftCreateFulfillment: 10, WeftTagOrder: 10, WeftNoteOrder: 10, WeftOrderPayments: 12, WeftFindOrderPayments: 60, WeftCapturePayment: 10 };
+const COSTS: Record<string, number> = { WeftFindInventoryItem: 4, WeftInventoryItemSku: 2, WeftSetInventory: 10, WeftFindOrder: 60, WeftCreateFulfillment: 10, WeftTagOrder: 10, WeftNoteOrder: 10, WeftOrderPayments: 12, WeftFindOrderPayments: 60, WeftCapturePayment: 10, WeftOrderCancelState: 2, WeftFindOrderCancelState: 4, WeftCancelOrder: 10 };
 
 /** JSON as Shopify writes it: numeric ids held as digit strings are written as numbers, every digit kept. */
 export function shopifyJson(value: unknown): string {
@@ -158,6 +172,8 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
   const orders = new Map<string, SimOrder>();
   const idempotency = new Map<string, { params: string; answer: unknown }>();
   const subscriptions = new Map<string, Set<string>>();
+  const webhooks: ShopifyState['webhooks'] = [];
+  const inflight = new Set<Promise<void>>();
   let bucket = { available: limits.maximumAvailable, at: now() };
 
   function leak(): number {
@@ -240,7 +256,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       if (order === undefined || fo === undefined) return fail('Fulfillment order does not exist.', ['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderId']);
       if (owner !== undefined && owner !== order) return fail('All fulfillment orders must belong to the same order.', ['fulfillment']);
       owner = order;
-      if (fo.status === 'CLOSED') return fail('Fulfillment order is closed.', ['fulfillment', 'lineItemsByFulfillmentOrder', String(i)]);
+      if (fo.status === 'CLOSED' || fo.status === 'CANCELLED') return fail('Fulfillment order is closed.', ['fulfillment', 'lineItemsByFulfillmentOrder', String(i)]);
       for (const wanted of group.fulfillmentOrderLineItems ?? []) {
         const line = fo.lines.find((candidate) => candidate.id === numeric(wanted.id));
         if (line === undefined || wanted.quantity > line.remaining) return fail('Invalid fulfillment order line item quantity requested.', ['fulfillment', 'lineItemsByFulfillmentOrder', String(i), 'fulfillmentOrderLineItems']);
@@ -253,6 +269,25 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
     const fulfillment = { id: nextId(), trackingNumbers: input.trackingInfo?.numbers ?? (input.trackingInfo?.number ? [input.trackingInfo.number] : []), lines: picks.map((p) => ({ id: p.line.lineItemId, quantity: p.quantity })) };
     owner.fulfillments.push(fulfillment);
     return { data: { fulfillmentCreate: { fulfillment: { id: `gid://shopify/Fulfillment/${fulfillment.id}`, status: 'SUCCESS' }, userErrors: [] } } };
+  }
+
+  /** Sends a webhook the shop raised itself, to every subscriber, without holding up the API answer. */
+  function raise(topic: string, orderId: string, payload: Record<string, unknown>): void {
+    for (const url of subscriptions.get(topic) ?? []) {
+      const delivery = sendWebhook(url, topic, payload).then(
+        ({ status }) => void webhooks.push({ topic, orderId, url, status }),
+        () => void webhooks.push({ topic, orderId, url, status: 0 }),
+      );
+      inflight.add(delivery);
+      void delivery.finally(() => inflight.delete(delivery));
+    }
+  }
+
+  function cancelOrder(variables: Record<string, unknown>): unknown {
+    const order = orders.get(numeric(variables.orderId));
+    const outcome = cancelOn(order, variables, { nextId, now });
+    if (outcome.webhook !== undefined && order !== undefined) raise('orders/cancelled', order.id, outcome.webhook);
+    return outcome.answer;
   }
 
   function execute(name: string, query: string, variables: Record<string, unknown>): unknown {
@@ -295,6 +330,16 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         if (order === undefined) return { data: { orderCapture: { transaction: null, userErrors: userErrors(['input', 'id'], 'Order does not exist') } } };
         return { data: { orderCapture: captureOn(order.payments, variables.input as Record<string, unknown>, nextId) } };
       }
+      case 'WeftOrderCancelState': {
+        const order = orders.get(numeric(variables.id));
+        return { data: { order: order === undefined ? null : cancelStateNode(order) } };
+      }
+      case 'WeftFindOrderCancelState': {
+        const tag = /^tag:"?(.*?)"?$/.exec(String(variables.query ?? ''))?.[1] ?? '';
+        return { data: { orders: { nodes: [...orders.values()].filter((o) => o.tags.has(tag)).map(cancelStateNode) } } };
+      }
+      case 'WeftCancelOrder':
+        return cancelOrder(variables);
       case 'WeftNoteOrder': {
         const input = (variables.input ?? {}) as { id?: unknown; note?: unknown };
         const order = orders.get(numeric(input.id));
@@ -336,6 +381,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       levels.clear();
       orders.clear();
       idempotency.clear();
+      webhooks.length = 0;
       bucket = { available: limits.maximumAvailable, at: now() };
     },
     ...(options.port !== undefined ? { port: options.port } : {}),
@@ -348,7 +394,8 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         const [inventoryItemId, locationId] = key.split('|') as [string, string];
         return { inventoryItemId, sku: items.get(inventoryItemId)?.sku ?? '', locationId, available };
       }),
-      orders: [...orders.values()].map((o) => ({ id: o.id, name: o.name, note: o.note, tags: [...o.tags], fulfillments: o.fulfillments, financialStatus: o.payments.financialStatus, transactions: o.payments.transactions })),
+      orders: [...orders.values()].map((o) => ({ id: o.id, name: o.name, note: o.note, tags: [...o.tags], fulfillments: o.fulfillments, financialStatus: o.payments.financialStatus, transactions: o.payments.transactions, cancelledAt: o.cancelledAt, cancelReason: o.cancelReason, cancellation: o.cancellation })),
+      webhooks: [...webhooks],
       idempotencyKeys: idempotency.size,
       bucket: { currentlyAvailable: Math.floor(leak()), maximumAvailable: limits.maximumAvailable },
     };
@@ -502,10 +549,26 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
         fulfillmentOrders: [{ id: nextId(), locationId, status: 'OPEN', lines: lineItems.map((line) => ({ id: nextId(), lineItemId: line.id, sku: line.sku, remaining: line.quantity })) }],
         fulfillments: [],
         payments: openingPayments(nextId(), currency, totalCents, financialStatus),
+        cancelledAt: null,
+        cancelReason: null,
+        cancellation: null,
+        payload: order,
       });
       const deliveries = [];
       for (const url of subscriptions.get('orders/create') ?? []) deliveries.push({ url, status: (await sendWebhook(url, 'orders/create', order)).status });
       return { order, deliveries };
+    },
+    fulfillOrder(orderId) {
+      const order = orders.get(numeric(orderId));
+      if (order === undefined) throw new Error(`no simulated order ${orderId}`);
+      const lines = order.fulfillmentOrders.flatMap((fo) => fo.lines.filter((line) => line.remaining > 0));
+      if (lines.length === 0) return;
+      order.fulfillments.push({ id: nextId(), trackingNumbers: [], lines: lines.map((line) => ({ id: line.lineItemId, quantity: line.remaining })) });
+      for (const line of lines) line.remaining = 0;
+      for (const fo of order.fulfillmentOrders) fo.status = 'CLOSED';
+    },
+    async drain() {
+      while (inflight.size > 0) await Promise.all([...inflight]);
     },
     state,
   };

@@ -19,7 +19,8 @@
 import { InputError, TargetError } from '../../../errors/index.ts';
 import { isCurrencyCode, toMinorUnits, type ActionCommand, type ActionContext, type ActionResult, type ConnectorAction, type RequestPreview } from '../../sdk/index.ts';
 import { errorForUserErrors, type GraphqlOperation, type ShopifyClient, type UserError } from '../client.ts';
-import { eventOf, gid, moneyAmount, weftOrderTag } from './command.ts';
+import { eventOf, moneyAmount, weftOrderTag } from './command.ts';
+import { findLinkedOrder } from './order-lookup.ts';
 
 /** Event types capturePayment takes. */
 export const CAPTURE_PAYMENT_EVENTS = ['weft.order.payment_captured.v1'] as const;
@@ -135,22 +136,7 @@ export function decideCapture(order: { id: string; transactions: readonly Transa
 export function createCapturePaymentAction(deps: CapturePaymentDeps): ConnectorAction {
   const what = (name: string) => `${name} to ${deps.target}`;
 
-  async function findOrder(context: ActionContext, orderId: string): Promise<PaymentsNode> {
-    const linked = (await context.xrefs.externalIds(orderId, deps.system)).filter((id) => /^(\d+|gid:\/\/shopify\/Order\/\d+)$/.test(id));
-    for (const id of linked) {
-      const data = await deps.client.run<{ order: PaymentsNode | null }>(orderPaymentsOperation(gid('Order', id)), context.signal);
-      if (data.order !== null) return data.order;
-    }
-    const found = await deps.client.run<{ orders: { nodes: PaymentsNode[] } }>(findOrderPaymentsOperation(orderId), context.signal);
-    const orders = found.orders.nodes;
-    if (orders.length !== 1) {
-      // Retryable: the orders/create webhook (the link) or the tagOrder command (the tag) may still be
-      // on its way. Shopify answered, so it is target_rejected (not counted against the breaker).
-      const why = orders.length === 0 ? `no Shopify order is linked to ${orderId} (system "${deps.system}") or tagged ${weftOrderTag(orderId)}` : `more than one Shopify order is tagged ${weftOrderTag(orderId)}`;
-      throw new TargetError('target_rejected', `${what('WeftFindOrderPayments')}: ${why}; route weft.order.captured.v1 of this shop to tagOrder`, { retryable: true, retryAfterSeconds: 30 });
-    }
-    return orders[0] as PaymentsNode;
-  }
+  const lookup = { byId: orderPaymentsOperation, byTag: findOrderPaymentsOperation };
 
   return {
     description: 'Captures the authorised payment of an order at Shopify (orderCapture on its authorization transaction) from weft.order.payment_captured.v1 {orderId, amount}; order found by its cross-reference or weft: tag, transactions read first.',
@@ -158,7 +144,7 @@ export function createCapturePaymentAction(deps: CapturePaymentDeps): ConnectorA
     priority: 'urgent',
     async run(context: ActionContext): Promise<ActionResult> {
       const request = requestOf(context.command, deps.target);
-      const order = await findOrder(context, request.orderId);
+      const order = await findLinkedOrder<PaymentsNode>(deps, context, request.orderId, lookup);
       const decision = decideCapture(order, request, what('WeftCapturePayment'));
       if (decision.kind === 'done') return { targetId: decision.transactionId, status: 'already_captured' };
       const data = await deps.client.run<{ orderCapture: { transaction: TransactionNode | null; userErrors: UserError[] } }>(orderCaptureOperation(order.id, decision.parentTransactionId, request), context.signal);
