@@ -28,7 +28,7 @@ export function buildProcesses(config: Config, targets: ReadonlyMap<string, Deli
     }
     for (const [system, target] of Object.entries(o2c.channels)) need(`channels.${system}`, target, ['noteOrder', ...(o2c.capturePayments ? ['capturePayment'] : [])]);
     if (problems.length > 0) throw new ConfigError('invalid_config', `Invalid configuration:\n  ${problems.join('\n  ')}`);
-    const settings = { erp: o2c.erp, warehouse: o2c.warehouse === '' ? undefined : o2c.warehouse, collectWithinHours: o2c.collectWithinHours, channels: o2c.channels, capturePayments: o2c.capturePayments, recordPayments: o2c.recordPayments, shortShipmentWaitHours: o2c.shortShipmentWaitHours, crm: o2c.crm === '' ? undefined : o2c.crm, stores: o2c.stores.target === '' ? undefined : o2c.stores, erpClosesLines: targets.get(o2c.erp)?.actions.closeLines !== undefined };
+    const settings = { erp: o2c.erp, warehouse: o2c.warehouse === '' ? undefined : o2c.warehouse, collectWithinHours: o2c.collectWithinHours, channels: o2c.channels, capturePayments: o2c.capturePayments, recordPayments: o2c.recordPayments, shortShipmentWaitHours: o2c.shortShipmentWaitHours, crm: o2c.crm === '' ? undefined : o2c.crm, stores: o2c.stores.target === '' ? undefined : o2c.stores, erpClosesLines: targets.get(o2c.erp)?.actions.closeLines !== undefined, channelsCancel: [...new Set(Object.values(o2c.channels))].filter((name) => targets.get(name)?.actions.cancelOrder !== undefined) };
     // Every version still needed: orders started on version 1 finish on it.
     definitions.push(orderToCash(settings, 1) as ProcessDefinition<unknown>, orderToCash(settings, 2) as ProcessDefinition<unknown>);
   }

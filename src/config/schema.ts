@@ -194,7 +194,7 @@ const Processes = Type.Object(
         shortShipmentWaitHours: Type.Number({ minimum: 0, default: 24, description: 'How long the rest of a group that shipped short may take to follow (another parcel) before a person is asked to wait again or cancel it; 0 asks at once.' }),
         channels: Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }), {
           default: {},
-          description: 'The channel target of each system orders come from (originSystem → a target with a noteOrder action, e.g. {"webshop": "webshop"}): holds, cancellations and completion are written back there.',
+          description: 'The channel target of each system orders come from (originSystem → a target with a noteOrder action, e.g. {"webshop": "webshop"}): holds, cancellations and completion are written back there; a target that also has cancelOrder (Shopify) cancels there, refunding the customer, the orders Weft cancels itself (version 2).',
         }),
         crm: Type.String({ default: '', description: 'Target name of the CRM (action noteOrder, e.g. the salesforce connector): holds, cancellations and completion are written there, so service agents see where an order stands; empty: none.' }),
         capturePayments: Type.Boolean({ default: false, description: 'Once invoiced, capture what the payments only authorised at the order\'s channel target (action capturePayment).' }),

@@ -26,8 +26,8 @@ export function stockApi(call: (method: string, path: string, body?: unknown) =>
       return (answer.body.items as { available: number }[])[0]?.available ?? -1;
     },
     /** What an order holds, per line and location. */
-    reservationsOf: async (o: Order): Promise<{ locationId: string; quantity: number }[]> => (await call('GET', `/v1/reservations/${o.id}`)).body.reservations as { locationId: string; quantity: number }[],
+    reservationsOf: async (o: Pick<Order, 'id'>): Promise<{ locationId: string; quantity: number }[]> => (await call('GET', `/v1/reservations/${o.id}`)).body.reservations as { locationId: string; quantity: number }[],
     /** The state of the order's order-to-cash instance. */
-    stateOf: async (o: Order): Promise<string | undefined> => (await store().processInstance('order-to-cash', o.id))?.state,
+    stateOf: async (o: Pick<Order, 'id'>): Promise<string | undefined> => (await store().processInstance('order-to-cash', o.id))?.state,
   };
 }

@@ -329,6 +329,25 @@ describe('order-to-cash v2: stock first', () => {
     assert.equal(envelopeOf<OrderToCashData>(cancelled.instance).data.order.lines.find((l) => l.id === line.id)?.cancelledQuantity, line.quantity - 1);
   });
 
+  it('cancels at the channel (which refunds) what Weft cancels: a pick-up never collected, no stock; not what the channel cancelled itself', () => {
+    const o = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' }, channelsCancel: ['shop'] }, 2);
+    const order: Order = { ...germanWebOrder, fulfilmentGroups: germanWebOrder.fulfilmentGroups.filter((g) => g.kind === 'pickup_in_store'), lines: germanWebOrder.lines.filter((line) => germanWebOrder.fulfilmentGroups.some((g) => g.kind === 'pickup_in_store' && g.id === line.fulfilmentGroupId)) };
+    const s4 = (instance: ProcessInstance | undefined, input: ProcessInput): Step => step(order, instance, input, o);
+    const validated = s4(s4(undefined, event('weft.order.captured.v1', order.id, order)).instance, event('weft.order.validated.v1', order.id, { orderId: order.id, occurredAt: now }));
+    const inErp = s4(validated.instance, reserveResult(order, 'reserved'));
+    const waiting = s4(inErp.instance, result('weft.command.delivered.v1', order, 'erp', 'upsertSalesOrder', { status: 'created' }));
+    const group = order.fulfilmentGroups[0]?.id;
+    const ready = s4(waiting.instance, event('weft.order.ready_for_pickup.v1', order.id, { orderId: order.id, fulfilmentGroupId: group }));
+    const expired = s4(ready.instance, { kind: 'timer', id: 'tmr_1', name: 'collect_by', firedAt: now, payload: null });
+    assert.deepEqual([expired.instance.state, commandsOf(expired)], ['cancelled', ['erp.closeSalesOrder', 'weft-inventory.releaseOrder', 'shop.noteOrder', 'shop.cancelOrder']], 'restocked (Weft\'s stock), the ERP order closed, cancelled and refunded at the channel');
+    assert.deepEqual((expired.unit.outbox?.at(-1)?.payload as { data: { reason: string } }).data.reason, 'not_collected');
+    const short = s4(validated.instance, reserveResult(order, 'short'));
+    const gaveUp = s4(short.instance, { kind: 'task', id: 'tsk_c', taskKind: 'stock_short', decision: 'cancel', note: undefined, resolvedAt: now, data: null });
+    assert.ok(commandsOf(gaveUp).includes('shop.cancelOrder'));
+    const fromChannel = s4(waiting.instance, event('weft.order.cancelled.v1', order.id, { orderId: order.id, reason: 'customer_request', occurredAt: now }));
+    assert.deepEqual([fromChannel.instance.state, commandsOf(fromChannel).includes('shop.cancelOrder')], ['cancelled', false], 'the channel cancelled it itself: not sent back');
+  });
+
   it('writes holds, cancellations and completion to the CRM as to the channel', () => {
     const withCrm = orderToCash({ erp: 'erp', warehouse: 'wms', collectWithinHours: 72, channels: { 'shopify-eu': 'shop' }, crm: 'crm' }, 2);
     const order = germanWebOrder;

@@ -44,6 +44,8 @@ export interface OrderToCashSettings {
   crm?: string | undefined;
   /** v2: ship from store. Ship groups whose stock was reserved wholly at one of these store locations are released to this target (actions releaseOrder, cancelOrder) instead of the warehouse. */
   stores?: { target: string; locations: readonly string[] } | undefined;
+  /** v2: channel targets with a cancelOrder action (Shopify's cancels and refunds): an order Weft cancels (not collected, no stock, a person's decision) is cancelled there too, and the customer's money given back. */
+  channelsCancel?: readonly string[];
   /** v2: the ERP target has closeLines, which takes cancelled units off the sales order before it is billed. */
   erpClosesLines?: boolean;
 }

@@ -132,7 +132,17 @@ export function createKit(settings: OrderToCashSettings, version: 1 | 2) {
   const liftsItself = (ctx: Ctx): boolean => !reserves || ctx.data.hold !== 'manual';
   const groupOf = (ctx: Ctx): string[] => [String(eventData(ctx.input).fulfilmentGroupId ?? '')];
   const liftHold = (ctx: Ctx, note: string): ProcessAction[] => [...announce(ctx, 'weft.order.hold_lifted.v1', { orderId: ctx.data.order.id, note, occurredAt: ctx.now }), ...proceed(ctx)];
-  const cancel = (ctx: Ctx, reason: string, note: string): ProcessAction[] => [{ kind: 'compensate' }, ...announce(ctx, 'weft.order.cancelled.v1', { orderId: ctx.data.order.id, reason, note, occurredAt: ctx.now })];
+  /**
+   * Weft cancels the order: what was done is undone, the order's channel and CRM hear of it, and (v2)
+   * a channel that can cancels the order there too, which gives the customer's money back (refunds a
+   * capture, voids an authorisation). A cancellation that came from the channel goes another row.
+   */
+  const cancel = (ctx: Ctx, reason: string, note: string): ProcessAction[] => {
+    const channel = channelOf(ctx);
+    const data = { orderId: ctx.data.order.id, reason, note, occurredAt: ctx.now };
+    const atChannel = reserves && channel !== undefined && (settings.channelsCancel ?? []).includes(channel);
+    return [{ kind: 'compensate' }, ...announce(ctx, 'weft.order.cancelled.v1', data), ...(atChannel ? [{ kind: 'command', target: channel, action: 'cancelOrder', event: { type: 'weft.order.cancelled.v1', data }, priority: 'urgent' } as const] : [])];
+  };
 
   const reserveResult = (status: string) => (ctx: Ctx): boolean => delivered(INVENTORY, 'reserveOrder')(ctx) && eventData(ctx.input).status === status;
   const shortTask = (ctx: Ctx, why: string): ProcessAction[] => [
