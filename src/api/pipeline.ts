@@ -64,7 +64,7 @@ export interface Pipeline {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Creates a Fastify instance with Weft's request pipeline; the caller registers its routes. */
-export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pipeline {
+export function createPipeline(deps: PipelineDeps, options: PipelineOptions & { notFoundHint?: string }): Pipeline {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Per-request log lines would cost more than the request at ingest rates; rejections are logged with their reason.
@@ -132,7 +132,7 @@ export function createPipeline(deps: PipelineDeps, options: PipelineOptions): Pi
     return sendProblem(reply, weftError);
   });
   app.setNotFoundHandler((request, reply) => {
-    const error = new InputError('not_found', `No route ${request.method} ${request.url.split('?')[0]}. See /openapi.json for the API.`);
+    const error = new InputError('not_found', `No route ${request.method} ${request.url.split('?')[0]}. ${options.notFoundHint ?? 'See /openapi.json for the API.'}`);
     deps.metrics.rejected.inc({ code: error.code });
     return sendProblem(reply, error);
   });

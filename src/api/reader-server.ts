@@ -24,7 +24,7 @@ export interface ReaderApiDeps {
 /** Builds a reader's HTTP listener (not listening yet). */
 export async function buildReaderApi(deps: ReaderApiDeps, options: ApiOptions): Promise<Api> {
   // It takes no writes: nothing is pending for write admission to weigh.
-  const { app, admission } = createPipeline({ keys: deps.keys, metrics: deps.metrics, logger: deps.logger, pendingEvents: () => 0 }, options);
+  const { app, admission } = createPipeline({ keys: deps.keys, metrics: deps.metrics, logger: deps.logger, pendingEvents: () => 0 }, { ...options, notFoundHint: 'This port answers GET /v1/availability and /health only; the rest of the API (and /openapi.json) is on the hub\'s main port.' });
   let closing = false;
   registerHealthRoutes(app, { store: deps.store, version: options.version, isClosing: () => closing });
   registerAvailabilityRoute(app, { availability: deps.availability });

@@ -135,7 +135,9 @@ export function availabilityReadersScenario(name: string, env: () => Record<stri
         const { requestId: _a, ...apiProblem } = fromApi.body;
         assert.deepEqual(readerProblem, apiProblem, `${path}: the readers answer as the API does`);
       }
-      assert.equal((await reader('/v1/events')).status, 404, 'the readers serve checks only');
+      const elsewhere = await reader('/v1/events');
+      assert.equal(elsewhere.status, 404, 'the readers serve checks only');
+      assert.match(String(elsewhere.body.detail), /main port/, 'and say where the rest of the API is');
     });
 
     it('stops honouring a key revoked through the API', async () => {
