@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import type { IdKind } from '../../domain/shared/ids.ts';
+import { TargetError } from '../../errors/index.ts';
 import { createIdGenerator } from '../../ports/clock.ts';
 import type { XrefLookup } from '../../ports/connector.ts';
 import type { IdResolver } from '../../ports/inbound.ts';
@@ -41,4 +43,13 @@ export function memoryXrefs(links: readonly (readonly [canonicalId: string, syst
     externalIds: async (canonicalId, system) => all.filter(([c, s]) => c === canonicalId && s === system).map(([, , , externalId]) => externalId),
     canonicalId: async (entity, system, externalId) => all.find(([, s, e, x]) => s === system && e === entity && x === externalId)?.[0],
   };
+}
+
+/** Awaits a delivery that must fail with a TargetError of this code and retryability; answers the error for further checks. */
+export async function rejectsWith(promise: Promise<unknown>, code: string, retryable: boolean): Promise<TargetError> {
+  let caught: unknown;
+  await promise.catch((error: unknown) => (caught = error));
+  assert.ok(caught instanceof TargetError, `expected a TargetError, got ${String(caught)}`);
+  assert.deepEqual([caught.code, caught.retryable], [code, retryable], caught.message);
+  return caught;
 }

@@ -4,7 +4,6 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TargetError } from '../../../errors/index.ts';
 import { createHttpClient, idempotencyKeyOf, type ActionCommand, type ActionContext, type DeliveryTarget, type HttpClient } from '../../sdk/index.ts';
 import { createShopifyClient } from '../client.ts';
 import { createShopifyTarget } from '../connector.ts';
@@ -12,7 +11,7 @@ import { parseShopifyTargetSettings } from '../settings.ts';
 import { startShopifySimulator, type ShopifySimulator } from '../simulator.ts';
 import { moneyAmount } from './command.ts';
 import { findItemOperation } from './set-inventory.action.ts';
-import { memoryXrefs } from '../../sdk/testing.ts';
+import { memoryXrefs, rejectsWith } from '../../sdk/testing.ts';
 
 const LOC = 'loc_01JD5GQAPENECFSECZP11HYGCP';
 const ORDER = 'ord_01JDY1JX4WHRDD459GQ8H7QEZZ';
@@ -27,13 +26,6 @@ function contextOf(http: HttpClient, cmd: ActionCommand): ActionContext {
   return { command: cmd, idempotencyKey: idempotencyKeyOf(cmd.id), http, xrefs: memoryXrefs(), log: silent, clock: { now: () => 0 }, signal: new AbortController().signal };
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: string, retryable: boolean): Promise<TargetError> {
-  let caught: unknown;
-  await promise.catch((error: unknown) => (caught = error));
-  assert.ok(caught instanceof TargetError, `expected a TargetError, got ${String(caught)}`);
-  assert.deepEqual([caught.code, caught.retryable], [code, retryable], caught.message);
-  return caught;
-}
 
 describe('Shopify actions against the simulator', () => {
   let sim: ShopifySimulator;

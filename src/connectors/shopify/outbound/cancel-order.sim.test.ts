@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { validateEventData } from '../../../domain/events/validate.ts';
-import { TargetError } from '../../../errors/index.ts';
 import { createHttpClient, idempotencyKeyOf, type ActionCommand, type ActionContext, type DeliveryTarget, type HttpClient } from '../../sdk/index.ts';
 import { startRecordingServer, type RecordingServer } from '../../sdk/recording-server.ts';
-import { memoryIdResolver, memoryXrefs } from '../../sdk/testing.ts';
+import { memoryIdResolver, memoryXrefs, rejectsWith } from '../../sdk/testing.ts';
 import { errorForUserErrors } from '../client.ts';
 import { createShopifyTarget } from '../connector.ts';
 import { mapOrderCancelled } from '../inbound/orders-lifecycle.mapping.ts';
@@ -29,13 +28,6 @@ function cancelled(orderId: string, reason: string, extra: Record<string, unknow
   return { id: `cmd_01JDZZZZZZZZZZZZZZZZZZZC${String(++seq).padStart(2, '0')}`, target: 'shopify-demo', action: 'cancelOrder', key: orderId, payload: { type: 'weft.order.cancelled.v1', subject: orderId, data }, attempt: 1, createdAt: '2026-11-23T10:00:00Z', causationId: undefined, traceparent: undefined };
 }
 
-async function rejectsWith(promise: Promise<unknown>, code: string, retryable: boolean): Promise<TargetError> {
-  let caught: unknown;
-  await promise.catch((error: unknown) => (caught = error));
-  assert.ok(caught instanceof TargetError, `expected a TargetError, got ${String(caught)}`);
-  assert.deepEqual([caught.code, caught.retryable], [code, retryable], caught.message);
-  return caught;
-}
 
 describe('cancelOrder against the simulator', () => {
   let sim: ShopifySimulator;
